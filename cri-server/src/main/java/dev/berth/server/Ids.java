@@ -1,0 +1,59 @@
+package dev.berth.server;
+
+import dev.berth.sandbox.ContainerInfo;
+import dev.berth.sandbox.PodRuntime;
+import dev.berth.sandbox.SandboxInfo;
+import io.grpc.Status;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Object ids: 64 hex digits, like containerd's and CRI-O's, and resolution of the unique prefixes crictl
+ * users type. Thread-safe.
+ */
+public final class Ids {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private Ids() {
+    }
+
+    public static String newId() {
+        byte[] bytes = new byte[32];
+        RANDOM.nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    /** The sandbox an id or unique id prefix names; empty when none does. Ambiguous prefixes are an error. */
+    public static Optional<SandboxInfo> sandbox(PodRuntime runtime, String idOrPrefix) {
+        Optional<SandboxInfo> exact = runtime.sandbox(idOrPrefix);
+        if (exact.isPresent() || idOrPrefix.isEmpty()) {
+            return exact;
+        }
+        List<SandboxInfo> matches = runtime.sandboxes().stream()
+                .filter(s -> s.id().startsWith(idOrPrefix)).toList();
+        return unique(matches, idOrPrefix);
+    }
+
+    /** The container an id or unique id prefix names; empty when none does. Ambiguous prefixes are an error. */
+    public static Optional<ContainerInfo> container(PodRuntime runtime, String idOrPrefix) {
+        Optional<ContainerInfo> exact = runtime.container(idOrPrefix);
+        if (exact.isPresent() || idOrPrefix.isEmpty()) {
+            return exact;
+        }
+        List<ContainerInfo> matches = runtime.containers().stream()
+                .filter(c -> c.id().startsWith(idOrPrefix)).toList();
+        return unique(matches, idOrPrefix);
+    }
+
+    private static <T> Optional<T> unique(List<T> matches, String prefix) {
+        if (matches.size() > 1) {
+            throw Status.INVALID_ARGUMENT
+                    .withDescription("id prefix " + prefix + " is ambiguous: " + matches.size() + " matches")
+                    .asRuntimeException();
+        }
+        return matches.stream().findFirst();
+    }
+}

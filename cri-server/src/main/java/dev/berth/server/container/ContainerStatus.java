@@ -1,0 +1,33 @@
+package dev.berth.server.container;
+
+import dev.berth.cri.v1.ContainerStatusRequest;
+import dev.berth.cri.v1.ContainerStatusResponse;
+import dev.berth.sandbox.ContainerInfo;
+import dev.berth.server.Ids;
+import dev.berth.server.Services;
+import dev.berth.server.grpc.Errors;
+
+/** ContainerStatus: state, times, exit code and reason, image and log path. NOT_FOUND for an unknown id. */
+public final class ContainerStatus {
+
+    private final Services services;
+
+    public ContainerStatus(Services services) {
+        this.services = services;
+    }
+
+    public ContainerStatusResponse handle(ContainerStatusRequest request) {
+        if (request.getContainerId().isEmpty()) {
+            throw Errors.invalid("container_id", "is required");
+        }
+        ContainerInfo container = Ids.container(services.runtime(), request.getContainerId())
+                .orElseThrow(() -> Errors.notFound("container " + request.getContainerId() + " not found"));
+        ContainerStatusResponse.Builder response = ContainerStatusResponse.newBuilder()
+                .setStatus(ContainerViews.status(container));
+        if (request.getVerbose()) {
+            response.putInfo("info", "{\"pid\":" + container.pid() + ",\"sandboxID\":\"" + container.sandboxId()
+                    + "\"}");
+        }
+        return response.build();
+    }
+}

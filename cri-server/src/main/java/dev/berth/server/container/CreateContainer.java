@@ -1,0 +1,87 @@
+package dev.berth.server.container;
+
+import dev.berth.cri.v1.ContainerConfig;
+import dev.berth.cri.v1.CreateContainerRequest;
+import dev.berth.cri.v1.CreateContainerResponse;
+import dev.berth.image.Image;
+import dev.berth.image.ImageConfig;
+import dev.berth.oci.ImageSpec;
+import dev.berth.sandbox.SandboxInfo;
+import dev.berth.server.Ids;
+import dev.berth.server.Services;
+import dev.berth.server.grpc.Errors;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * CreateContainer: mounts an overlay root filesystem from the image's layers, then has the runtime write the
+ * OCI bundle and launch conmon, which runs {@code runc create}. The rootfs is unmounted again if that fails.
+ */
+public final class CreateContainer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CreateContainer.class);
+
+    private final Services services;
+
+    public CreateContainer(Services services) {
+        this.services = services;
+    }
+
+    public CreateContainerResponse handle(CreateContainerRequest request) {
+        validate(request);
+        ContainerConfig config = request.getConfig();
+        SandboxInfo sandbox = Ids.sandbox(services.runtime(), request.getPodSandboxId())
+                .orElseThrow(() -> Errors.notFound("pod sandbox " + request.getPodSandboxId() + " not found"));
+        String imageName = config.getImage().getImage();
+        Image image = services.images().find(imageName)
+                .orElseThrow(() -> Errors.notFound("image " + imageName + " not found: pull it first"));
+        String id = Ids.newId();
+        Path rootfs = services.images().mountRootfs(id, image.id());
+        try {
+            services.runtime().createContainer(id, sandbox.id(), config, imageSpec(image.config()), image.id(),
+                    imageRef(image), rootfs);
+        } catch (RuntimeException e) {
+            try {
+                services.images().unmountRootfs(id);
+            } catch (RuntimeException cleanup) {
+                LOG.warn("unmounting the rootfs of failed container {} failed", id, cleanup);
+                e.addSuppressed(cleanup);
+            }
+            throw e;
+        }
+        return CreateContainerResponse.newBuilder().setContainerId(id).build();
+    }
+
+    /** The image reference ContainerStatus reports: the repo digest when known, as containerd does. */
+    static String imageRef(Image image) {
+        return image.repoDigests().isEmpty() ? image.id() : image.repoDigests().get(0);
+    }
+
+    static ImageSpec imageSpec(ImageConfig config) {
+        return new ImageSpec(config.entrypoint(), config.cmd(), config.env(), config.workingDir(), config.user(),
+                config.stopSignal());
+    }
+
+    private static void validate(CreateContainerRequest request) {
+        if (request.getPodSandboxId().isEmpty()) {
+            throw Errors.invalid("pod_sandbox_id", "is required");
+        }
+        if (!request.hasConfig()) {
+            throw Errors.invalid("config", "is required");
+        }
+        ContainerConfig config = request.getConfig();
+        if (config.getMetadata().getName().isEmpty()) {
+            throw Errors.invalid("config.metadata.name", "is required");
+        }
+        if (config.getImage().getImage().isEmpty()) {
+            throw Errors.invalid("config.image.image", "is required");
+        }
+        for (int i = 0; i < config.getMountsCount(); i++) {
+            String containerPath = config.getMounts(i).getContainerPath();
+            if (!containerPath.startsWith("/")) {
+                throw Errors.invalid("config.mounts[" + i + "].container_path", "must be an absolute path");
+            }
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package dev.berth.server.sandbox;
+
+import dev.berth.cri.v1.PodSandboxConfig;
+import dev.berth.cri.v1.PortMapping;
+import dev.berth.cri.v1.RunPodSandboxRequest;
+import dev.berth.cri.v1.RunPodSandboxResponse;
+import dev.berth.network.PodNetwork;
+import dev.berth.network.PodNetworkRequest;
+import dev.berth.sandbox.SandboxInfo;
+import dev.berth.server.Ids;
+import dev.berth.server.Services;
+import dev.berth.server.grpc.Errors;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * RunPodSandbox: pins the pod's namespaces, attaches it to the CNI network and records its IPs. On any
+ * failure everything made so far is undone, so a failed call leaves nothing behind.
+ */
+public final class RunPodSandbox {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RunPodSandbox.class);
+
+    private final Services services;
+
+    public RunPodSandbox(Services services) {
+        this.services = services;
+    }
+
+    public RunPodSandboxResponse handle(RunPodSandboxRequest request) {
+        validate(request);
+        PodSandboxConfig config = request.getConfig();
+        String id = Ids.newId();
+        SandboxInfo sandbox = services.runtime().createSandbox(id, config, request.getRuntimeHandler());
+        try {
+            if (sandbox.netnsPath() != null) {
+                PodNetwork network = services.network().attach(networkRequest(sandbox));
+                List<String> ips = network.ips();
+                services.runtime().setSandboxNetwork(id, ips.isEmpty() ? "" : ips.get(0),
+                        ips.size() > 1 ? ips.subList(1, ips.size()) : List.of());
+            }
+        } catch (RuntimeException e) {
+            SandboxTeardown.undoCreate(services, sandbox, e);
+            throw e;
+        }
+        return RunPodSandboxResponse.newBuilder().setPodSandboxId(id).build();
+    }
+
+    static PodNetworkRequest networkRequest(SandboxInfo sandbox) {
+        PodSandboxConfig config = sandbox.config();
+        List<dev.berth.network.PortMapping> ports = new ArrayList<>();
+        for (PortMapping port : config.getPortMappingsList()) {
+            if (port.getHostPort() > 0) {
+                ports.add(new dev.berth.network.PortMapping(protocol(port), port.getContainerPort(),
+                        port.getHostPort(), port.getHostIp()));
+            }
+        }
+        return new PodNetworkRequest(sandbox.id(), sandbox.netnsPath(), config.getMetadata().getName(),
+                config.getMetadata().getNamespace(), config.getMetadata().getUid(), ports);
+    }
+
+    private static String protocol(PortMapping port) {
+        return switch (port.getProtocol()) {
+            case UDP -> "udp";
+            case SCTP -> "sctp";
+            default -> "tcp";
+        };
+    }
+
+    private void validate(RunPodSandboxRequest request) {
+        if (!request.hasConfig()) {
+            throw Errors.invalid("config", "is required");
+        }
+        PodSandboxConfig config = request.getConfig();
+        if (!config.hasMetadata()) {
+            throw Errors.invalid("config.metadata", "is required");
+        }
+        if (config.getMetadata().getName().isEmpty()) {
+            throw Errors.invalid("config.metadata.name", "is required");
+        }
+        if (config.getMetadata().getNamespace().isEmpty()) {
+            throw Errors.invalid("config.metadata.namespace", "is required");
+        }
+        if (config.getMetadata().getUid().isEmpty()) {
+            throw Errors.invalid("config.metadata.uid", "is required");
+        }
+        String handler = request.getRuntimeHandler();
+        if (!handler.isEmpty() && !services.config().runtime().handlers().contains(handler)) {
+            throw Errors.invalid("runtime_handler", "\"" + handler + "\" is not configured (known: "
+                    + services.config().runtime().handlers() + ")");
+        }
+        for (int i = 0; i < config.getPortMappingsCount(); i++) {
+            PortMapping port = config.getPortMappings(i);
+            if (port.getContainerPort() <= 0 || port.getContainerPort() > 65535) {
+                throw Errors.invalid("config.port_mappings[" + i + "].container_port", "must be in 1..65535");
+            }
+            if (port.getHostPort() < 0 || port.getHostPort() > 65535) {
+                throw Errors.invalid("config.port_mappings[" + i + "].host_port", "must be in 0..65535");
+            }
+        }
+        LOG.debug("running pod {}/{}", config.getMetadata().getNamespace(), config.getMetadata().getName());
+    }
+}

@@ -1,0 +1,51 @@
+package dev.berth.server.sandbox;
+
+import dev.berth.sandbox.ContainerInfo;
+import dev.berth.sandbox.SandboxInfo;
+import dev.berth.server.Services;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The steps that take a pod down, shared by StopPodSandbox, RemovePodSandbox and the rollback of
+ * RunPodSandbox. Order matters: containers stop before the network goes, and the network namespace is
+ * unpinned only after CNI DEL has run in it.
+ */
+final class SandboxTeardown {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SandboxTeardown.class);
+
+    private SandboxTeardown() {
+    }
+
+    /** Stops the pod's containers, detaches it from the network and releases its namespaces. Idempotent. */
+    static void stop(Services services, SandboxInfo sandbox) {
+        services.runtime().stopSandbox(sandbox.id());
+        if (sandbox.netnsPath() != null) {
+            services.network().detach(RunPodSandbox.networkRequest(sandbox));
+        }
+        services.runtime().releaseNamespaces(sandbox.id());
+    }
+
+    /** Stops the pod, then removes its containers (with their root filesystems) and the pod itself. */
+    static void remove(Services services, SandboxInfo sandbox) {
+        stop(services, sandbox);
+        for (ContainerInfo container : services.runtime().containers()) {
+            if (container.sandboxId().equals(sandbox.id())) {
+                services.runtime().removeContainer(container.id());
+                services.images().unmountRootfs(container.id());
+            }
+        }
+        services.runtime().removeSandbox(sandbox.id());
+    }
+
+    /** Undoes a RunPodSandbox that failed part way; a failure here is logged and added to the cause. */
+    static void undoCreate(Services services, SandboxInfo sandbox, RuntimeException cause) {
+        try {
+            remove(services, sandbox);
+        } catch (RuntimeException e) {
+            LOG.warn("cleaning up pod {} after a failed start failed too", sandbox.id(), e);
+            cause.addSuppressed(e);
+        }
+    }
+}

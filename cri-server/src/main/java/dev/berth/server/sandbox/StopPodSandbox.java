@@ -1,0 +1,29 @@
+package dev.berth.server.sandbox;
+
+import dev.berth.cri.v1.StopPodSandboxRequest;
+import dev.berth.cri.v1.StopPodSandboxResponse;
+import dev.berth.server.Ids;
+import dev.berth.server.Services;
+import dev.berth.server.grpc.Errors;
+
+/**
+ * StopPodSandbox: stops every container of the pod, runs CNI DEL and unpins the namespaces. The CRI makes it
+ * idempotent: stopping an unknown or already stopped pod succeeds.
+ */
+public final class StopPodSandbox {
+
+    private final Services services;
+
+    public StopPodSandbox(Services services) {
+        this.services = services;
+    }
+
+    public StopPodSandboxResponse handle(StopPodSandboxRequest request) {
+        if (request.getPodSandboxId().isEmpty()) {
+            throw Errors.invalid("pod_sandbox_id", "is required");
+        }
+        Ids.sandbox(services.runtime(), request.getPodSandboxId())
+                .ifPresent(sandbox -> SandboxTeardown.stop(services, sandbox));
+        return StopPodSandboxResponse.getDefaultInstance();
+    }
+}

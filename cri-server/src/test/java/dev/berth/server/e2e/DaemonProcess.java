@@ -1,0 +1,159 @@
+package dev.berth.server.e2e;
+
+import dev.berth.cri.v1.ImageServiceGrpc;
+import dev.berth.cri.v1.RuntimeServiceGrpc;
+import dev.berth.cri.v1.VersionRequest;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real berth daemon for end-to-end tests: its own socket, state dirs, CNI conf dir with a test bridge, a
+ * cgroup parent of its own and a registry mirror pointing at a local registry. Started from the packaged
+ * jar and its lib/ directory, exactly as installed, and stopped with SIGTERM.
+ */
+final class DaemonProcess implements AutoCloseable {
+
+    final Path dir;
+    final Path socket;
+    final Path cniConfDir;
+    final Path ipamDir;
+    final Path logDir;
+    final String bridge;
+    final String subnetPrefix;
+    final String cgroupParent;
+    private final Process process;
+    private final ManagedChannel channel;
+
+    private DaemonProcess(Path dir, URI registry) throws IOException {
+        this.dir = dir;
+        Random random = new Random();
+        String tag = Integer.toHexString(random.nextInt(0x10000, 0xfffff));
+        socket = dir.resolve("berth.sock");
+        cniConfDir = dir.resolve("cni");
+        ipamDir = dir.resolve("ipam");
+        logDir = dir.resolve("pod-logs");
+        bridge = "bte" + tag;
+        int octet = 200 + random.nextInt(50);
+        subnetPrefix = "10." + octet + ".77.";
+        cgroupParent = "/berth-e2e-" + tag;
+        Files.createDirectories(cniConfDir);
+        Files.writeString(cniConfDir.resolve("10-e2e.conflist"), """
+                {
+                  "cniVersion": "1.0.0",
+                  "name": "berth-e2e",
+                  "plugins": [
+                    {"type": "bridge", "bridge": "%s", "isGateway": true, "ipMasq": true, "hairpinMode": true,
+                     "ipam": {"type": "host-local", "dataDir": "%s", "ranges": [[{"subnet": "%s0/24"}]],
+                              "routes": [{"dst": "0.0.0.0/0"}]}},
+                    {"type": "portmap", "capabilities": {"portMappings": true}}
+                  ]
+                }
+                """.formatted(bridge, ipamDir, subnetPrefix));
+        Path config = dir.resolve("berth.toml");
+        Files.writeString(config, """
+                socket = "%s"
+                root = "%s"
+                state = "%s"
+                log_level = "debug"
+                [runtime]
+                cgroup_parent = "%s"
+                [cni]
+                conf_dir = "%s"
+                default_network = false
+                [registry.mirrors."registry.k8s.io"]
+                endpoints = ["%s"]
+                [metrics]
+                address = "127.0.0.1:0"
+                """.formatted(socket, dir.resolve("root"), dir.resolve("state"), cgroupParent, cniConfDir,
+                registry));
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.add("--enable-native-access=ALL-UNNAMED");
+        command.add("-XX:+UseSerialGC");
+        command.add("-cp");
+        command.add(System.getProperty("berth.jar") + ":" + System.getProperty("berth.lib") + "/*");
+        command.add("dev.berth.server.Main");
+        command.add("--config");
+        command.add(config.toString());
+        process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("berth.log").toFile())
+                .start();
+        channel = Grpc.newChannelBuilder("unix://" + socket, InsecureChannelCredentials.create()).build();
+    }
+
+    /** Starts a daemon in {@code dir} and waits until it answers Version. */
+    static DaemonProcess start(Path dir, URI registry) throws IOException {
+        DaemonProcess daemon = new DaemonProcess(dir, registry);
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            if (!daemon.process.isAlive()) {
+                throw new IllegalStateException("berth exited with " + daemon.process.exitValue() + ":\n" + daemon.log());
+            }
+            if (Files.exists(daemon.socket)) {
+                try {
+                    daemon.runtime().withDeadlineAfter(2, TimeUnit.SECONDS).version(VersionRequest.getDefaultInstance());
+                    return daemon;
+                } catch (StatusRuntimeException notYet) {
+                    // still binding or recovering
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                daemon.close();
+                throw new IllegalStateException("berth did not answer within 60 s:\n" + daemon.log());
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    RuntimeServiceGrpc.RuntimeServiceBlockingStub runtime() {
+        return RuntimeServiceGrpc.newBlockingStub(channel).withDeadlineAfter(120, TimeUnit.SECONDS);
+    }
+
+    ImageServiceGrpc.ImageServiceBlockingStub images() {
+        return ImageServiceGrpc.newBlockingStub(channel).withDeadlineAfter(120, TimeUnit.SECONDS);
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    String log() {
+        try {
+            return Files.readString(dir.resolve("berth.log"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Stops the daemon with SIGTERM (it leaves containers running) and waits for it to exit. */
+    @Override
+    public void close() {
+        channel.shutdownNow();
+        process.destroy();
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package dev.berth.server.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.berth.cri.v1.ContainerConfig;
+import dev.berth.cri.v1.ContainerMetadata;
+import dev.berth.cri.v1.CreateContainerRequest;
+import dev.berth.cri.v1.ImageSpec;
+import dev.berth.cri.v1.PodSandboxConfig;
+import dev.berth.cri.v1.PodSandboxMetadata;
+import dev.berth.cri.v1.PullImageRequest;
+import dev.berth.cri.v1.RemovePodSandboxRequest;
+import dev.berth.cri.v1.RunPodSandboxRequest;
+import dev.berth.cri.v1.StartContainerRequest;
+import dev.berth.cri.v1.StopPodSandboxRequest;
+import dev.berth.fixtures.LocalRegistry;
+import dev.berth.fixtures.TestImages;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Measures pod and container start latency and the daemon's memory against a real daemon. Not part of the
+ * test suite (its name matches neither surefire's nor failsafe's patterns); run it with
+ * {@code scripts/bench.sh}. It reports numbers and asserts only that the runs succeeded.
+ */
+class LifecycleBench {
+
+    private static final String IMAGE = "registry.k8s.io/bench/busybox:1";
+    private static final int RUNS = Integer.getInteger("berth.bench.runs", 20);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void runPodSandbox_andCreateStartContainer_latency() throws Exception {
+        try (LocalRegistry registry = LocalRegistry.start(dir.resolve("registry"))) {
+            TestImages.pushBusybox(registry.endpoint(), "bench/busybox", "1");
+            try (DaemonProcess daemon = DaemonProcess.start(dir.resolve("berth"), registry.endpoint())) {
+                try {
+                    measure(daemon);
+                } finally {
+                    daemon.close();
+                    PodLifecycleIT.run("ip", "link", "del", daemon.bridge);
+                    PodLifecycleIT.removeCgroupParent(daemon.cgroupParent);
+                }
+            }
+        }
+    }
+
+    private void measure(DaemonProcess daemon) throws Exception {
+        var runtime = daemon.runtime();
+        daemon.images().pullImage(PullImageRequest.newBuilder()
+                .setImage(ImageSpec.newBuilder().setImage(IMAGE)).build());
+        List<Long> runPod = new ArrayList<>();
+        List<Long> createStart = new ArrayList<>();
+        List<String> pods = new ArrayList<>();
+        for (int i = 0; i < RUNS + 2; i++) {
+            String uid = UUID.randomUUID().toString();
+            PodSandboxConfig pod = PodSandboxConfig.newBuilder()
+                    .setMetadata(PodSandboxMetadata.newBuilder().setName("bench-" + i).setNamespace("bench").setUid(uid))
+                    .setHostname("bench-" + i)
+                    .setLogDirectory(daemon.logDir.resolve(uid).toString())
+                    .build();
+            long t0 = System.nanoTime();
+            String podId = runtime.runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(pod).build())
+                    .getPodSandboxId();
+            long t1 = System.nanoTime();
+            String containerId = runtime.createContainer(CreateContainerRequest.newBuilder()
+                    .setPodSandboxId(podId)
+                    .setSandboxConfig(pod)
+                    .setConfig(ContainerConfig.newBuilder()
+                            .setMetadata(ContainerMetadata.newBuilder().setName("sleeper"))
+                            .setImage(ImageSpec.newBuilder().setImage(IMAGE))
+                            .addCommand("sleep").addArgs("3600")
+                            .setLogPath("sleeper.log"))
+                    .build()).getContainerId();
+            runtime.startContainer(StartContainerRequest.newBuilder().setContainerId(containerId).build());
+            long t2 = System.nanoTime();
+            pods.add(podId);
+            // The first two runs warm up the JIT and the page cache; they are not counted.
+            if (i >= 2) {
+                runPod.add(t1 - t0);
+                createStart.add(t2 - t1);
+            }
+        }
+        long rssKiB = rssKiB(daemon.pid());
+        for (String podId : pods) {
+            runtime.stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
+            runtime.removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
+        }
+        System.out.printf(Locale.ROOT, "berth bench: %d runs%n", RUNS);
+        System.out.printf(Locale.ROOT, "  RunPodSandbox                    p50 %6.1f ms  p90 %6.1f ms%n",
+                percentile(runPod, 50), percentile(runPod, 90));
+        System.out.printf(Locale.ROOT, "  CreateContainer+StartContainer   p50 %6.1f ms  p90 %6.1f ms%n",
+                percentile(createStart, 50), percentile(createStart, 90));
+        System.out.printf(Locale.ROOT, "  daemon RSS with %d pods running: %.1f MiB%n", pods.size(), rssKiB / 1024.0);
+        assertThat(runPod).hasSize(RUNS);
+    }
+
+    private static double percentile(List<Long> nanos, int percentile) {
+        List<Long> sorted = new ArrayList<>(nanos);
+        Collections.sort(sorted);
+        int index = (int) Math.ceil(percentile / 100.0 * sorted.size()) - 1;
+        return sorted.get(Math.max(index, 0)) / 1e6;
+    }
+
+    private static long rssKiB(long pid) throws Exception {
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("\\D", ""));
+            }
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,270 @@
+package dev.berth.server.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.berth.cri.v1.ContainerConfig;
+import dev.berth.cri.v1.ContainerMetadata;
+import dev.berth.cri.v1.ContainerState;
+import dev.berth.cri.v1.ContainerStatus;
+import dev.berth.cri.v1.ContainerStatusRequest;
+import dev.berth.cri.v1.CreateContainerRequest;
+import dev.berth.cri.v1.DNSConfig;
+import dev.berth.cri.v1.ImageSpec;
+import dev.berth.cri.v1.ImageStatusRequest;
+import dev.berth.cri.v1.ListContainersRequest;
+import dev.berth.cri.v1.ListPodSandboxRequest;
+import dev.berth.cri.v1.PodSandboxConfig;
+import dev.berth.cri.v1.PodSandboxMetadata;
+import dev.berth.cri.v1.PodSandboxState;
+import dev.berth.cri.v1.PodSandboxStatusRequest;
+import dev.berth.cri.v1.PullImageRequest;
+import dev.berth.cri.v1.RemoveContainerRequest;
+import dev.berth.cri.v1.RemoveImageRequest;
+import dev.berth.cri.v1.RemovePodSandboxRequest;
+import dev.berth.cri.v1.RunPodSandboxRequest;
+import dev.berth.cri.v1.StartContainerRequest;
+import dev.berth.cri.v1.StatusRequest;
+import dev.berth.cri.v1.StopContainerRequest;
+import dev.berth.cri.v1.StopPodSandboxRequest;
+import dev.berth.cri.v1.VersionRequest;
+import dev.berth.fixtures.Leaks;
+import dev.berth.fixtures.LocalRegistry;
+import dev.berth.fixtures.TestImages;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The walking skeleton, end to end: a real berth daemon, a real registry on loopback, real runc, conmon and
+ * CNI plugins. Pulls an image, runs a pod and a container in it, checks what the container saw and logged,
+ * pings the pod, tears everything down and checks that nothing leaked.
+ */
+class PodLifecycleIT {
+
+    private static final String IMAGE = "registry.k8s.io/e2e/busybox:it";
+
+    @TempDir
+    static Path dir;
+    static LocalRegistry registry;
+    static DaemonProcess daemon;
+    static Set<String> mountsBefore;
+    static Set<String> linksBefore;
+    static Set<Long> conmonsBefore;
+
+    @BeforeAll
+    static void startDaemon() throws IOException {
+        mountsBefore = Leaks.mounts();
+        linksBefore = Leaks.links();
+        conmonsBefore = Leaks.processesNamed("conmon");
+        registry = LocalRegistry.start(dir.resolve("registry"));
+        TestImages.pushBusybox(registry.endpoint(), "e2e/busybox", "it");
+        daemon = DaemonProcess.start(dir.resolve("berth"), registry.endpoint());
+    }
+
+    @AfterAll
+    static void stopDaemon() throws Exception {
+        if (daemon != null) {
+            daemon.close();
+            // The test's bridge outlives its pods by design (CNI DEL keeps it); remove it here.
+            run("ip", "link", "del", daemon.bridge);
+            removeCgroupParent(daemon.cgroupParent);
+        }
+        if (registry != null) {
+            registry.close();
+        }
+    }
+
+    @Test
+    void podWithContainer_runsLogsAnswersPing_andLeavesNothingBehind() throws Exception {
+        var runtime = daemon.runtime();
+        var images = daemon.images();
+
+        assertThat(runtime.version(VersionRequest.getDefaultInstance()).getRuntimeName()).isEqualTo("berth");
+        assertThat(runtime.status(StatusRequest.getDefaultInstance()).getStatus().getConditionsList())
+                .allSatisfy(c -> assertThat(c.getStatus()).as(c.getType() + " " + c.getMessage()).isTrue());
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(daemon.socket)))
+                .isEqualTo("rw-rw----");
+
+        String imageId = images.pullImage(PullImageRequest.newBuilder()
+                .setImage(ImageSpec.newBuilder().setImage(IMAGE)).build()).getImageRef();
+        var image = images.imageStatus(ImageStatusRequest.newBuilder()
+                .setImage(ImageSpec.newBuilder().setImage(IMAGE)).build()).getImage();
+        assertThat(image.getId()).isEqualTo(imageId);
+        assertThat(image.getRepoTagsList()).containsExactly(IMAGE);
+
+        String uid = UUID.randomUUID().toString();
+        PodSandboxConfig podConfig = PodSandboxConfig.newBuilder()
+                .setMetadata(PodSandboxMetadata.newBuilder().setName("skeleton").setNamespace("e2e").setUid(uid))
+                .setHostname("skeleton-pod")
+                .setLogDirectory(daemon.logDir.resolve(uid).toString())
+                .setDnsConfig(DNSConfig.newBuilder().addServers("10.96.0.10").addSearches("e2e.svc.cluster.local"))
+                .putLabels("app", "skeleton")
+                .build();
+        String podId = runtime.runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(podConfig).build())
+                .getPodSandboxId();
+        var podStatus = runtime.podSandboxStatus(PodSandboxStatusRequest.newBuilder()
+                .setPodSandboxId(podId).build()).getStatus();
+        assertThat(podStatus.getState()).isEqualTo(PodSandboxState.SANDBOX_READY);
+        String podIp = podStatus.getNetwork().getIp();
+        assertThat(podIp).startsWith(daemon.subnetPrefix);
+        assertThat(runtime.listPodSandbox(ListPodSandboxRequest.getDefaultInstance()).getItemsList())
+                .extracting(p -> p.getId()).containsExactly(podId);
+
+        ContainerConfig containerConfig = ContainerConfig.newBuilder()
+                .setMetadata(ContainerMetadata.newBuilder().setName("hello"))
+                .setImage(ImageSpec.newBuilder().setImage(IMAGE))
+                .addCommand("sh").addArgs("-c")
+                .addArgs("hostname; ip -4 -o addr show eth0 | sed 's/.*inet \\([0-9.]*\\).*/\\1/'; "
+                        + "grep -c 10.96.0.10 /etc/resolv.conf")
+                .setLogPath("hello/0.log")
+                .build();
+        String containerId = runtime.createContainer(CreateContainerRequest.newBuilder()
+                .setPodSandboxId(podId).setConfig(containerConfig).setSandboxConfig(podConfig).build())
+                .getContainerId();
+        assertThat(status(containerId).getState()).isEqualTo(ContainerState.CONTAINER_CREATED);
+        runtime.startContainer(StartContainerRequest.newBuilder().setContainerId(containerId).build());
+
+        ContainerStatus exited = await(Duration.ofSeconds(30), () -> status(containerId),
+                s -> s.getState() == ContainerState.CONTAINER_EXITED);
+        assertThat(exited.getExitCode()).as(daemon.log()).isZero();
+        assertThat(exited.getReason()).isEqualTo("Completed");
+        assertThat(exited.getStartedAt()).isGreaterThanOrEqualTo(exited.getCreatedAt());
+        assertThat(exited.getFinishedAt()).isGreaterThanOrEqualTo(exited.getStartedAt());
+        Path logPath = daemon.logDir.resolve(uid).resolve("hello/0.log");
+        assertThat(exited.getLogPath()).isEqualTo(logPath.toString());
+
+        List<String> lines = Files.readAllLines(logPath);
+        String criLine = "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d+(Z|[+-]\\d\\d:\\d\\d) stdout F ";
+        assertThat(lines).hasSize(3);
+        assertThat(lines.get(0)).matches(criLine + "skeleton-pod");
+        assertThat(lines.get(1)).matches(criLine + podIp.replace(".", "\\."));
+        assertThat(lines.get(2)).matches(criLine + "1");
+
+        assertThat(run("ping", "-c", "1", "-W", "2", podIp)).as("ping " + podIp).isZero();
+
+        // Stop and remove are idempotent, and unknown ids are fine, as the CRI requires.
+        runtime.stopContainer(StopContainerRequest.newBuilder().setContainerId(containerId).setTimeout(2).build());
+        runtime.stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
+        runtime.stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
+        assertThat(runtime.podSandboxStatus(PodSandboxStatusRequest.newBuilder().setPodSandboxId(podId).build())
+                .getStatus().getState()).isEqualTo(PodSandboxState.SANDBOX_NOTREADY);
+        runtime.removeContainer(RemoveContainerRequest.newBuilder().setContainerId(containerId).build());
+        runtime.removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
+        runtime.removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
+        runtime.removeContainer(RemoveContainerRequest.newBuilder().setContainerId("0".repeat(64)).build());
+        assertThatThrownBy(() -> status(containerId))
+                .isInstanceOfSatisfying(StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
+        assertThat(runtime.listContainers(ListContainersRequest.getDefaultInstance()).getContainersList()).isEmpty();
+        assertThat(runtime.listPodSandbox(ListPodSandboxRequest.getDefaultInstance()).getItemsList()).isEmpty();
+        images.removeImage(RemoveImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(IMAGE)).build());
+        assertThat(images.imageStatus(ImageStatusRequest.newBuilder()
+                .setImage(ImageSpec.newBuilder().setImage(IMAGE)).build()).hasImage()).isFalse();
+
+        assertNothingLeaked();
+    }
+
+    @Test
+    void badRequests_getClearErrors_andLeaveNothingBehind() {
+        var runtime = daemon.runtime();
+        assertThatThrownBy(() -> runtime.runPodSandbox(RunPodSandboxRequest.newBuilder()
+                .setConfig(PodSandboxConfig.newBuilder()
+                        .setMetadata(PodSandboxMetadata.newBuilder().setNamespace("e2e").setUid("u")))
+                .build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+                    assertThat(e.getStatus().getDescription()).contains("config.metadata.name");
+                });
+        assertThatThrownBy(() -> runtime.podSandboxStatus(PodSandboxStatusRequest.newBuilder()
+                .setPodSandboxId("f".repeat(64)).build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
+        assertThatThrownBy(() -> runtime.createContainer(CreateContainerRequest.newBuilder()
+                .setPodSandboxId("f".repeat(64))
+                .setConfig(ContainerConfig.newBuilder().setMetadata(ContainerMetadata.newBuilder().setName("x"))
+                        .setImage(ImageSpec.newBuilder().setImage(IMAGE)))
+                .build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
+        assertThat(runtime.listPodSandbox(ListPodSandboxRequest.getDefaultInstance()).getItemsList()).isEmpty();
+    }
+
+    private static void assertNothingLeaked() throws IOException {
+        String testDir = dir.toString();
+        assertThat(Leaks.mounts()).as("mounts").filteredOn(m -> !mountsBefore.contains(m)).isEmpty();
+        assertThat(Leaks.mounts()).as("mounts under the test dir").noneMatch(m -> m.startsWith(testDir));
+        Path nsDir = daemon.dir.resolve("state/ns");
+        if (Files.exists(nsDir)) {
+            try (Stream<Path> files = Files.walk(nsDir)) {
+                assertThat(files.filter(Files::isRegularFile).toList()).as("pinned namespaces").isEmpty();
+            }
+        }
+        Set<String> links = Leaks.links();
+        assertThat(links).as("veths").filteredOn(l -> !linksBefore.contains(l))
+                .allMatch(l -> l.equals(daemon.bridge));
+        try (Stream<Path> files = Files.walk(daemon.ipamDir)) {
+            assertThat(files.map(p -> p.getFileName().toString()))
+                    .as("IP allocations").noneMatch(n -> n.startsWith(daemon.subnetPrefix));
+        }
+        for (String controller : List.of("memory", "cpu", "pids")) {
+            assertThat(Path.of("/sys/fs/cgroup", controller, daemon.cgroupParent.substring(1))).as("cgroup " + controller)
+                    .satisfiesAnyOf(p -> assertThat(p).doesNotExist(), p -> assertThat(Files.list(p)
+                            .filter(Files::isDirectory).toList()).isEmpty());
+        }
+        assertThat(Leaks.processesNamed("conmon")).as("conmon processes")
+                .filteredOn(p -> !conmonsBefore.contains(p)).isEmpty();
+    }
+
+    /** Removes the (empty) cgroup parent the daemon made for pods without one of kubelet's. */
+    static void removeCgroupParent(String parent) throws IOException {
+        try (Stream<Path> controllers = Files.list(Path.of("/sys/fs/cgroup"))) {
+            for (Path controller : controllers.toList()) {
+                Files.deleteIfExists(controller.resolve(parent.substring(1)));
+            }
+        }
+    }
+
+    private static ContainerStatus status(String id) {
+        return daemon.runtime().containerStatus(ContainerStatusRequest.newBuilder().setContainerId(id).build())
+                .getStatus();
+    }
+
+    static <T> T await(Duration timeout, Supplier<T> probe, java.util.function.Predicate<T> done)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        T value = probe.get();
+        while (!done.test(value)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within " + timeout + ": last " + value);
+            }
+            Thread.sleep(50);
+            value = probe.get();
+        }
+        return value;
+    }
+
+    static int run(String... command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            return -1;
+        }
+        return process.exitValue();
+    }
+}

@@ -1,0 +1,60 @@
+# Shared helpers for Berth's scripts. Source it; do not run it.
+
+# Packages Berth drives at run time.
+BERTH_RUNTIME_PACKAGES="runc conmon catatonit containernetworking-plugins iproute2 iptables util-linux mount maven"
+# Packages only the tests need: a registry on loopback, busybox to build test images, ping for the pod IP.
+BERTH_TEST_PACKAGES="docker-registry busybox-static iputils-ping"
+
+die() {
+    echo "berth: $*" >&2
+    exit 1
+}
+
+# Installs the named Debian packages that are missing (apt-get update once, only when needed).
+ensure_packages() {
+    local missing=()
+    for package in "$@"; do
+        dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+    done
+    if [ ${#missing[@]} -gt 0 ]; then
+        [ "$(id -u)" = 0 ] || die "run as root to install: ${missing[*]}"
+        echo "berth: installing ${missing[*]}" >&2
+        apt-get update -q >/dev/null
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+    fi
+}
+
+# Prints a JAVA_HOME whose java is version 21 or newer: $JAVA_HOME if it qualifies, else the newest under
+# /usr/lib/jvm. Fails with a clear message when there is none.
+find_jdk() {
+    local candidate version best="" best_version=0
+    for candidate in "${JAVA_HOME:-}" /usr/lib/jvm/*; do
+        [ -n "$candidate" ] && [ -x "$candidate/bin/javac" ] || continue
+        version=$("$candidate/bin/java" -XshowSettings:properties -version 2>&1 \
+            | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p')
+        [ -n "$version" ] || continue
+        if [ "$candidate" = "${JAVA_HOME:-}" ] && [ "$version" -ge 21 ]; then
+            echo "$candidate"
+            return 0
+        fi
+        if [ "$version" -ge 21 ] && [ "$version" -gt "$best_version" ]; then
+            best="$candidate"
+            best_version="$version"
+        fi
+    done
+    [ -n "$best" ] || die "Berth needs a JDK 21 or newer (none found in \$JAVA_HOME or /usr/lib/jvm); install one, e.g. openjdk-21-jdk or Temurin, and set JAVA_HOME"
+    echo "$best"
+}
+
+# Runs Maven on the chosen JDK; Maven 3.8 warns about sun.misc.Unsafe on JDK 24+ unless told otherwise.
+run_maven() {
+    local jdk
+    jdk=$(find_jdk)
+    local version
+    version=$("$jdk/bin/java" -XshowSettings:properties -version 2>&1 \
+        | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p')
+    if [ "$version" -ge 24 ]; then
+        export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
+    fi
+    JAVA_HOME="$jdk" mvn -B "$@"
+}
