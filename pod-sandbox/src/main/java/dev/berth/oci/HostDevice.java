@@ -1,0 +1,41 @@
+package dev.berth.oci;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * A device node on the host, as the OCI {@code linux.devices} and device cgroup entries need it.
+ *
+ * @param type  {@code "c"} or {@code "b"}
+ * @param major the major number
+ * @param minor the minor number
+ * @param mode  the permission bits of the node
+ * @param uid   the owner
+ * @param gid   the group
+ */
+record HostDevice(String type, long major, long minor, int mode, long uid, long gid) {
+
+    /** Reads a device node's attributes; the only lookup the spec builder does, and only for CRI devices. */
+    static HostDevice stat(Path path) {
+        try {
+            Map<String, Object> a = Files.readAttributes(path, "unix:mode,rdev,uid,gid");
+            int mode = (Integer) a.get("mode");
+            long rdev = (Long) a.get("rdev");
+            String type = switch (mode & 0170000) {
+                case 0020000 -> "c";
+                case 0060000 -> "b";
+                default -> throw new IllegalArgumentException("not a device node: " + path);
+            };
+            // glibc's major()/minor() encoding of dev_t
+            long major = ((rdev >>> 8) & 0xfff) | ((rdev >>> 32) & ~0xfffL);
+            long minor = (rdev & 0xff) | ((rdev >>> 12) & ~0xffL);
+            return new HostDevice(type, major, minor & 0xffffffffL, mode & 07777,
+                    ((Integer) a.get("uid")).longValue(), ((Integer) a.get("gid")).longValue());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot stat device " + path, e);
+        }
+    }
+}

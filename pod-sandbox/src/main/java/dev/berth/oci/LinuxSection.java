@@ -1,0 +1,164 @@
+package dev.berth.oci;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.berth.cri.v1.Device;
+import dev.berth.cri.v1.HugepageLimit;
+import dev.berth.cri.v1.LinuxContainerResources;
+import dev.berth.cri.v1.LinuxContainerSecurityContext;
+import dev.berth.cri.v1.NamespaceMode;
+import dev.berth.cri.v1.PodSandboxConfig;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/** The {@code linux} section of a spec. */
+final class LinuxSection {
+    static final List<String> MASKED_PATHS = List.of(
+            "/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys", "/proc/latency_stats", "/proc/timer_list",
+            "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi", "/sys/firmware", "/sys/devices/virtual/powercap");
+    static final List<String> READONLY_PATHS = List.of(
+            "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger");
+
+    private LinuxSection() {
+    }
+
+    static ArrayNode namespaces(NamespacePaths ns, boolean cgroupV2) {
+        ArrayNode out = Json.array();
+        add(out, "pid", ns.pid());
+        add(out, "ipc", ns.ipc());
+        add(out, "uts", ns.uts());
+        add(out, "mount", "");
+        add(out, "network", ns.network());
+        if (cgroupV2) {
+            // on v1 a cgroup namespace would hide nothing useful and runc would need extra mounts for it
+            add(out, "cgroup", "");
+        }
+        return out;
+    }
+
+    private static void add(ArrayNode out, String type, String path) {
+        if (path == null) {
+            return;
+        }
+        ObjectNode n = out.addObject();
+        n.put("type", type);
+        if (!path.isEmpty()) {
+            n.put("path", path);
+        }
+    }
+
+    static ObjectNode resources(LinuxContainerResources r, boolean privileged, boolean cgroupV2,
+                                List<Device> devices, Function<Path, HostDevice> stat, ArrayNode linuxDevices) {
+        ObjectNode res = Json.object();
+        ArrayNode rules = res.putArray("devices");
+        if (privileged) {
+            rules.addObject().put("allow", true).put("access", "rwm");
+        } else {
+            // deny everything; runc appends its own allow-list of the safe standard devices
+            rules.addObject().put("allow", false).put("access", "rwm");
+        }
+        for (int i = 0; i < devices.size(); i++) {
+            Device d = devices.get(i);
+            if (!d.getContainerPath().startsWith("/")) {
+                throw new IllegalArgumentException(
+                        "devices[" + i + "].container_path must be an absolute path: \"" + d.getContainerPath() + "\"");
+            }
+            HostDevice h = stat.apply(Path.of(d.getHostPath()));
+            String access = d.getPermissions().isEmpty() ? "rwm" : d.getPermissions();
+            ObjectNode dev = linuxDevices.addObject();
+            dev.put("path", Mounts.clean(d.getContainerPath()));
+            dev.put("type", h.type());
+            dev.put("major", h.major());
+            dev.put("minor", h.minor());
+            dev.put("fileMode", h.mode());
+            dev.put("uid", h.uid());
+            dev.put("gid", h.gid());
+            if (!privileged) {
+                rules.addObject().put("allow", true).put("type", h.type())
+                        .put("major", h.major()).put("minor", h.minor()).put("access", access);
+            }
+        }
+
+        ObjectNode cpu = Json.object();
+        if (r.getCpuShares() != 0) {
+            cpu.put("shares", r.getCpuShares());
+        }
+        if (r.getCpuQuota() != 0) {
+            cpu.put("quota", r.getCpuQuota());
+        }
+        if (r.getCpuPeriod() != 0) {
+            cpu.put("period", r.getCpuPeriod());
+        }
+        if (!r.getCpusetCpus().isEmpty()) {
+            cpu.put("cpus", r.getCpusetCpus());
+        }
+        if (!r.getCpusetMems().isEmpty()) {
+            cpu.put("mems", r.getCpusetMems());
+        }
+        if (!cpu.isEmpty()) {
+            res.set("cpu", cpu);
+        }
+
+        ObjectNode memory = Json.object();
+        if (r.getMemoryLimitInBytes() != 0) {
+            memory.put("limit", r.getMemoryLimitInBytes());
+        }
+        if (r.getMemorySwapLimitInBytes() != 0) {
+            memory.put("swap", r.getMemorySwapLimitInBytes());
+        }
+        if (!memory.isEmpty()) {
+            res.set("memory", memory);
+        }
+
+        if (r.getHugepageLimitsCount() > 0) {
+            ArrayNode huge = res.putArray("hugepageLimits");
+            for (HugepageLimit h : r.getHugepageLimitsList()) {
+                huge.addObject().put("pageSize", h.getPageSize()).put("limit", h.getLimit());
+            }
+        }
+        // unified keys are cgroup2 file names; runc rejects them on a v1 host, so they only apply on v2
+        if (cgroupV2 && r.getUnifiedCount() > 0) {
+            ObjectNode unified = res.putObject("unified");
+            new TreeMap<>(r.getUnifiedMap()).forEach(unified::put);
+        }
+        return res;
+    }
+
+    static void maskedAndReadonly(ObjectNode linux, LinuxContainerSecurityContext sc) {
+        if (sc.getPrivileged()) {
+            return;
+        }
+        linux.set("maskedPaths", Json.strings(sc.getMaskedPathsCount() > 0 ? sc.getMaskedPathsList() : MASKED_PATHS));
+        linux.set("readonlyPaths",
+                Json.strings(sc.getReadonlyPathsCount() > 0 ? sc.getReadonlyPathsList() : READONLY_PATHS));
+    }
+
+    /**
+     * The pod's sysctls. Namespaced sysctls of a namespace the pod shares with the host would change the host,
+     * so they are refused here rather than by runc later with a less helpful message.
+     */
+    static ObjectNode sysctls(PodSandboxConfig sandbox) {
+        NamespaceMode net = sandbox.getLinux().getSecurityContext().getNamespaceOptions().getNetwork();
+        NamespaceMode ipc = sandbox.getLinux().getSecurityContext().getNamespaceOptions().getIpc();
+        ObjectNode out = Json.object();
+        for (Map.Entry<String, String> e : new TreeMap<>(sandbox.getLinux().getSysctlsMap()).entrySet()) {
+            String key = e.getKey();
+            if (net == NamespaceMode.NODE && key.startsWith("net.")) {
+                throw new IllegalArgumentException("linux.sysctls[" + key + "] is not allowed with host network");
+            }
+            if (ipc == NamespaceMode.NODE && isIpcSysctl(key)) {
+                throw new IllegalArgumentException("linux.sysctls[" + key + "] is not allowed with host IPC");
+            }
+            out.put(key, e.getValue());
+        }
+        return out;
+    }
+
+    private static boolean isIpcSysctl(String key) {
+        return key.startsWith("fs.mqueue.") || key.startsWith("kernel.shm") || key.startsWith("kernel.msg")
+                || key.equals("kernel.sem");
+    }
+}

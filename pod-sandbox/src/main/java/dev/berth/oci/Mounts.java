@@ -1,0 +1,133 @@
+package dev.berth.oci;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.berth.cri.v1.Mount;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/** The {@code mounts} section: the standard kernel filesystems, the sandbox's files, then the CRI mounts. */
+final class Mounts {
+    private static final List<String> NOSUID_NOEXEC_NODEV = List.of("nosuid", "noexec", "nodev");
+
+    /** One mount entry before it becomes JSON. */
+    record Entry(String destination, String type, String source, List<String> options) {
+        ObjectNode toJson() {
+            ObjectNode m = Json.object();
+            m.put("destination", destination);
+            m.put("type", type);
+            m.put("source", source);
+            m.set("options", Json.strings(options));
+            return m;
+        }
+    }
+
+    private Mounts() {
+    }
+
+    /** The filesystems every container (and the infra process) needs, before any bind mount. */
+    static List<Entry> standard(boolean privileged, Path shm) {
+        List<Entry> m = new ArrayList<>();
+        m.add(new Entry("/proc", "proc", "proc", NOSUID_NOEXEC_NODEV));
+        m.add(new Entry("/dev", "tmpfs", "tmpfs", List.of("nosuid", "strictatime", "mode=755", "size=65536k")));
+        m.add(new Entry("/dev/pts", "devpts", "devpts",
+                List.of("nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5")));
+        if (shm != null) {
+            // the pod's shared tmpfs, so that containers of one pod share POSIX shared memory as they share IPC
+            m.add(new Entry("/dev/shm", "bind", shm.toString(), List.of("rbind", "rprivate", "nosuid", "noexec", "nodev")));
+        } else {
+            m.add(new Entry("/dev/shm", "tmpfs", "shm", List.of("nosuid", "noexec", "nodev", "mode=1777", "size=65536k")));
+        }
+        m.add(new Entry("/dev/mqueue", "mqueue", "mqueue", NOSUID_NOEXEC_NODEV));
+        m.add(new Entry("/sys", "sysfs", "sysfs", privileged
+                ? List.of("nosuid", "noexec", "nodev")
+                : List.of("nosuid", "noexec", "nodev", "ro")));
+        m.add(new Entry("/sys/fs/cgroup", "cgroup", "cgroup", List.of("nosuid", "noexec", "nodev", "relatime", "ro")));
+        return m;
+    }
+
+    static ArrayNode container(List<Mount> criMounts, SandboxFiles files, boolean privileged, boolean readonlyRootfs) {
+        List<Entry> cri = criMounts(criMounts);
+        List<String> criTargets = cri.stream().map(Entry::destination).toList();
+        SandboxFiles f = files == null ? SandboxFiles.none() : files;
+
+        List<Entry> all = new ArrayList<>();
+        for (Entry e : standard(privileged, f.shm())) {
+            if (!coveredBy(e.destination(), criTargets)) {
+                all.add(e);
+            }
+        }
+        // With a read-only rootfs these files are read-only too, as they are part of the container's root.
+        String rw = readonlyRootfs ? "ro" : "rw";
+        addFile(all, "/etc/hostname", f.hostname(), rw, criTargets);
+        addFile(all, "/etc/resolv.conf", f.resolvConf(), rw, criTargets);
+        addFile(all, "/etc/hosts", f.hosts(), rw, criTargets);
+        all.addAll(cri);
+
+        ArrayNode out = Json.array();
+        all.forEach(e -> out.add(e.toJson()));
+        return out;
+    }
+
+    private static void addFile(List<Entry> all, String target, Path source, String rw, List<String> criTargets) {
+        if (source != null && !criTargets.contains(target)) {
+            all.add(new Entry(target, "bind", source.toString(), List.of("rbind", "rprivate", rw)));
+        }
+    }
+
+    /** A default mount is dropped when a CRI mount has its target, or mounts a whole /dev over it. */
+    private static boolean coveredBy(String destination, List<String> criTargets) {
+        for (String t : criTargets) {
+            if (t.equals(destination) || (t.equals("/dev") && destination.startsWith("/dev/"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static List<Entry> criMounts(List<Mount> mounts) {
+        List<Entry> entries = new ArrayList<>();
+        for (int i = 0; i < mounts.size(); i++) {
+            entries.add(criMount(mounts.get(i), i));
+        }
+        // Stable sort by depth: a parent must be mounted before anything mounted inside it,
+        // or the parent would hide the child; equal depths keep the kubelet's order.
+        entries.sort(Comparator.comparingInt(e -> depth(e.destination())));
+        return entries;
+    }
+
+    private static Entry criMount(Mount m, int i) {
+        String target = m.getContainerPath();
+        if (target.isEmpty() || !target.startsWith("/")) {
+            throw new IllegalArgumentException(
+                    "mounts[" + i + "].container_path must be an absolute path: \"" + target + "\"");
+        }
+        String source = m.getHostPath();
+        if (source.isEmpty() || !source.startsWith("/")) {
+            throw new IllegalArgumentException(
+                    "mounts[" + i + "].host_path must be an absolute path: \"" + source + "\"");
+        }
+        if (m.getRecursiveReadOnly()) {
+            // needs the "rro" mount option (mount_setattr), which runc only supports from 1.2 on
+            throw new IllegalArgumentException("mounts[" + i + "].recursive_read_only is not supported");
+        }
+        String propagation = switch (m.getPropagation()) {
+            case PROPAGATION_HOST_TO_CONTAINER -> "rslave";
+            case PROPAGATION_BIDIRECTIONAL -> "rshared";
+            default -> "rprivate";
+        };
+        List<String> options = new ArrayList<>(List.of("rbind", propagation, m.getReadonly() ? "ro" : "rw"));
+        return new Entry(clean(target), "bind", clean(source), options);
+    }
+
+    static String clean(String absolute) {
+        String p = Path.of(absolute).normalize().toString();
+        return p.isEmpty() ? "/" : p;
+    }
+
+    private static int depth(String path) {
+        return path.equals("/") ? 0 : Path.of(path).getNameCount();
+    }
+}

@@ -1,0 +1,5 @@
+package dev.berth.runc;
+
+/** What a finished program printed; never null fields. Immutable. */
+public record CommandResult(int exitCode, String stdout, String stderr) {
+}

@@ -1,0 +1,205 @@
+package dev.berth.runc;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link OciRuntime} backed by conmon (one per container, outliving Berth) running runc. Thread-safe.
+ *
+ * <p>conmon is started without a sync pipe, so its parent returns before runc has created the container; creation
+ * is confirmed by runc's pid file appearing, and failure by conmon exiting first, in which case runc's own log
+ * (written with {@code --log} into the bundle) explains why.
+ */
+public final class ConmonRunc implements OciRuntime {
+
+    private static final Logger log = LoggerFactory.getLogger(ConmonRunc.class);
+    private static final Duration RUNC_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration CREATE_TIMEOUT = Duration.ofSeconds(60);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final CommandRunner runner;
+    private final Path runc;
+    private final Path conmon;
+    private final Path exitDir;
+    private final Path socketDir;
+
+    public ConmonRunc(CommandRunner runner, Path runc, Path conmon, Path exitDir, Path socketDir) {
+        this.runner = runner;
+        this.runc = runc;
+        this.conmon = conmon;
+        this.exitDir = exitDir;
+        this.socketDir = socketDir;
+    }
+
+    static Path pidFile(Path bundle) {
+        return bundle.resolve("pidfile");
+    }
+
+    static Path conmonPidFile(Path bundle) {
+        return bundle.resolve("conmon.pid");
+    }
+
+    static Path runcLog(Path bundle) {
+        return bundle.resolve("runc.log");
+    }
+
+    List<String> conmonArgs(Launch l) {
+        List<String> argv = new ArrayList<>(List.of(conmon.toString(), "--api-version", "1",
+                "-c", l.id(), "-u", l.id(), "-n", l.name(), "-r", runc.toString(),
+                "--runtime-arg", "--log=" + runcLog(l.bundle()), "--runtime-arg", "--log-format=json",
+                "-b", l.bundle().toString(), "-p", pidFile(l.bundle()).toString(),
+                "--exit-dir", exitDir.toString(), "-l", "k8s-file:" + l.logPath(),
+                "--socket-dir-path", socketDir.toString(), "--conmon-pidfile", conmonPidFile(l.bundle()).toString(),
+                "--log-level", log.isDebugEnabled() ? "debug" : "info"));
+        return argv;
+    }
+
+    @Override
+    public long create(Launch l) {
+        try {
+            Files.createDirectories(exitDir);
+            Files.createDirectories(socketDir);
+            Files.createDirectories(l.logPath().getParent());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        List<String> argv = conmonArgs(l);
+        runner.run(argv, RUNC_TIMEOUT);
+        long deadline = System.nanoTime() + CREATE_TIMEOUT.toNanos();
+        Poller poller = new Poller();
+        while (true) {
+            Optional<Long> pid = readPid(pidFile(l.bundle()));
+            if (pid.isPresent()) {
+                return pid.get();
+            }
+            if (monitorGone(l, deadline) && readPid(pidFile(l.bundle())).isEmpty()) {
+                throw new CommandException(argv, 1, runcError(l.bundle()), "container creation failed", null);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new CommandException(argv, -1, runcError(l.bundle()), "container not created within "
+                        + CREATE_TIMEOUT, null);
+            }
+            poller.pause();
+        }
+    }
+
+    private boolean monitorGone(Launch l, long deadline) {
+        Optional<Long> pid = readPid(conmonPidFile(l.bundle()));
+        if (pid.isEmpty()) {
+            // conmon writes its pid file just before its parent returns; allow a little slack all the same
+            return deadline - System.nanoTime() < CREATE_TIMEOUT.toNanos() - Duration.ofSeconds(5).toNanos();
+        }
+        return !Procs.alive(pid.get(), l.id());
+    }
+
+    /** The last error runc logged in the bundle, or "" when there is none. */
+    static String runcError(Path bundle) {
+        try {
+            List<String> lines = Files.readAllLines(runcLog(bundle), StandardCharsets.UTF_8);
+            String last = "";
+            for (String line : lines) {
+                try {
+                    JsonNode n = JSON.readTree(line);
+                    if ("error".equals(n.path("level").asText()) || "fatal".equals(n.path("level").asText())) {
+                        last = n.path("msg").asText();
+                    }
+                } catch (IOException notJson) {
+                    last = line;
+                }
+            }
+            return last;
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    @Override
+    public void start(String id) {
+        runc(List.of("start", id));
+    }
+
+    @Override
+    public void kill(String id, String signal) {
+        runc(List.of("kill", id, signal));
+    }
+
+    @Override
+    public void delete(String id) {
+        try {
+            runc(List.of("delete", "--force", id));
+        } catch (ContainerNotFoundException e) {
+            log.debug("runc delete {}: already gone", id);
+        }
+    }
+
+    @Override
+    public Optional<RuncState> state(String id) {
+        try {
+            CommandResult r = runc(List.of("state", id));
+            return Optional.of(parseState(r.stdout()));
+        } catch (ContainerNotFoundException e) {
+            return Optional.empty();
+        }
+    }
+
+    static RuncState parseState(String json) {
+        try {
+            JsonNode n = JSON.readTree(json);
+            return new RuncState(n.path("id").asText(), n.path("status").asText(), n.path("pid").asLong());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public Optional<ExitStatus> exitStatus(String id) {
+        return ExitFiles.read(exitDir.resolve(id));
+    }
+
+    @Override
+    public boolean monitorAlive(String id, Path bundle) {
+        Optional<Long> pid = readPid(conmonPidFile(bundle));
+        return pid.isPresent() && Procs.alive(pid.get(), id);
+    }
+
+    @Override
+    public void forget(String id) {
+        try {
+            Files.deleteIfExists(exitDir.resolve(id));
+            Files.deleteIfExists(socketDir.resolve(id));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private CommandResult runc(List<String> args) {
+        List<String> argv = new ArrayList<>(args.size() + 1);
+        argv.add(runc.toString());
+        argv.addAll(args);
+        try {
+            return runner.run(argv, RUNC_TIMEOUT);
+        } catch (CommandException e) {
+            throw RuncErrors.classify(e);
+        }
+    }
+
+    static Optional<Long> readPid(Path file) {
+        try {
+            String t = Files.readString(file, StandardCharsets.UTF_8).strip();
+            return t.isEmpty() ? Optional.empty() : Optional.of(Long.parseLong(t));
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+}

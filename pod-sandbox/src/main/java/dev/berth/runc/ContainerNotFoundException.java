@@ -1,0 +1,8 @@
+package dev.berth.runc;
+
+/** runc does not know the container ("does not exist"). */
+public final class ContainerNotFoundException extends CommandException {
+    ContainerNotFoundException(CommandException cause) {
+        super(cause);
+    }
+}

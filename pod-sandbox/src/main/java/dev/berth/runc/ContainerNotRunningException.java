@@ -1,0 +1,8 @@
+package dev.berth.runc;
+
+/** runc refused because the container is not running (a kill of an exited container). */
+public final class ContainerNotRunningException extends CommandException {
+    ContainerNotRunningException(CommandException cause) {
+        super(cause);
+    }
+}

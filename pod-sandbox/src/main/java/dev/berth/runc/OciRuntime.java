@@ -1,0 +1,48 @@
+package dev.berth.runc;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * The low-level container runtime: creates containers through a monitor process, starts, signals and deletes them.
+ * Implementations are thread-safe; callers serialize operations on one container.
+ */
+public interface OciRuntime {
+
+    /** What is needed to create one container from a bundle whose config.json is already written. */
+    record Launch(String id, String name, Path bundle, Path logPath) {
+    }
+
+    /**
+     * Creates the container (not yet started) and returns its init pid.
+     *
+     * @throws CommandException when creation fails; nothing of the container remains in runc then
+     */
+    long create(Launch launch);
+
+    /** Runs the container's process. */
+    void start(String id);
+
+    /**
+     * Sends {@code signal} (a name such as "SIGTERM" or "KILL", or a number) to the container's init process.
+     *
+     * @throws ContainerNotRunningException when it has already exited
+     * @throws ContainerNotFoundException when runc does not know it
+     */
+    void kill(String id, String signal);
+
+    /** Deletes the container from runc, killing it if needed; a container runc does not know is no error. */
+    void delete(String id);
+
+    /** The container's runc state, or empty when runc does not know it. */
+    Optional<RuncState> state(String id);
+
+    /** The container's recorded exit, empty while it has not exited (or its monitor died without recording it). */
+    Optional<ExitStatus> exitStatus(String id);
+
+    /** Whether the monitor process of the container in {@code bundle} is still alive. */
+    boolean monitorAlive(String id, Path bundle);
+
+    /** Removes what the runtime keeps outside the bundle (exit file, attach socket link). */
+    void forget(String id);
+}

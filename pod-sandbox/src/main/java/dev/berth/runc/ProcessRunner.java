@@ -1,0 +1,85 @@
+package dev.berth.runc;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs programs with {@link ProcessBuilder}. Output goes to temporary files rather than pipes because conmon
+ * daemonizes: a detached grandchild holding an inherited pipe would keep a pipe reader waiting forever.
+ * Thread-safe.
+ */
+public final class ProcessRunner implements CommandRunner {
+
+    private static final int MAX_CAPTURE = 1 << 20;
+
+    @Override
+    public CommandResult run(List<String> argv, byte[] stdin, Duration timeout) {
+        Path out = null;
+        Path err = null;
+        try {
+            out = Files.createTempFile("berth-cmd", ".out");
+            err = Files.createTempFile("berth-cmd", ".err");
+            ProcessBuilder pb = new ProcessBuilder(argv)
+                    .redirectOutput(out.toFile())
+                    .redirectError(err.toFile())
+                    .redirectInput(stdin == null ? ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())
+                            : ProcessBuilder.Redirect.PIPE);
+            Process p;
+            try {
+                p = pb.start();
+            } catch (IOException e) {
+                throw new CommandException(argv, -1, "", "cannot start: " + e.getMessage(), e);
+            }
+            if (stdin != null) {
+                try (OutputStream os = p.getOutputStream()) {
+                    os.write(stdin);
+                } catch (IOException ignored) {
+                    // the program may exit without reading its input; its exit code tells the story
+                }
+            }
+            boolean done = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (!done) {
+                p.destroyForcibly();
+                p.waitFor(5, TimeUnit.SECONDS);
+                throw new CommandException(argv, -1, read(err), "timed out after " + timeout, null);
+            }
+            CommandResult result = new CommandResult(p.exitValue(), read(out), read(err));
+            if (result.exitCode() != 0) {
+                throw new CommandException(argv, result.exitCode(), result.stderr());
+            }
+            return result;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CommandException(argv, -1, "", "interrupted", e);
+        } finally {
+            deleteQuietly(out);
+            deleteQuietly(err);
+        }
+    }
+
+    private static String read(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return new String(in.readNBytes(MAX_CAPTURE), StandardCharsets.UTF_8);
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        if (file != null) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException ignored) {
+                // a leftover temp file is harmless
+            }
+        }
+    }
+}

@@ -1,0 +1,254 @@
+package dev.berth.sandbox;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.berth.cgroups.CgroupPaths;
+import dev.berth.cri.v1.ContainerConfig;
+import dev.berth.cri.v1.NamespaceMode;
+import dev.berth.cri.v1.PodSandboxConfig;
+import dev.berth.cri.v1.Signal;
+import dev.berth.oci.ImageSpec;
+import dev.berth.oci.NamespacePaths;
+import dev.berth.oci.OciSpecs;
+import dev.berth.oci.SandboxFiles;
+import dev.berth.oci.SpecInput;
+import dev.berth.oci.UserSpec;
+import dev.berth.oci.Users;
+import dev.berth.runc.CommandException;
+import dev.berth.runc.ExitStatus;
+import dev.berth.runc.OciRuntime;
+import dev.berth.runc.RuncState;
+import dev.berth.sandbox.SandboxException.Kind;
+import dev.berth.store.NameRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/** Container lifecycle steps. Callers hold the container's lock (and the sandbox's, to create). */
+final class ContainerOps {
+
+    static final String SANDBOX_ID_ANNOTATION = "io.kubernetes.cri.sandbox-id";
+
+    private final Env env;
+
+    ContainerOps(Env env) {
+        this.env = env;
+    }
+
+    static String nameKey(ContainerConfig c, String sandboxId) {
+        return c.getMetadata().getName() + "_" + sandboxId + "_" + c.getMetadata().getAttempt();
+    }
+
+    ContainerInfo create(String id, String sandboxId, ContainerConfig config, ImageSpec image, String imageId,
+                         String imageRef, Path rootfs) {
+        if (id == null || id.isEmpty() || id.contains("/")) {
+            throw new SandboxException(Kind.INVALID_ARGUMENT, "invalid container id");
+        }
+        if (config.getMetadata().getName().isEmpty()) {
+            throw new SandboxException(Kind.INVALID_ARGUMENT, "metadata.name must not be empty");
+        }
+        SandboxRecord sandbox = env.sandboxes().get(sandboxId)
+                .orElseThrow(() -> SandboxException.notFound("sandbox", sandboxId));
+        if (sandbox.state() != SandboxState.READY) {
+            throw new SandboxException(Kind.FAILED_PRECONDITION, "sandbox " + sandboxId + " is not ready");
+        }
+        if (env.containers().get(id).isPresent()) {
+            throw new SandboxException(Kind.ALREADY_EXISTS, "container " + id + " already exists");
+        }
+        String name = nameKey(config, sandboxId);
+        try (Rollback undo = new Rollback()) {
+            try {
+                env.containerNames().reserve(name, id);
+            } catch (NameRegistry.NameTakenException e) {
+                throw new SandboxException(Kind.ALREADY_EXISTS, "container name " + name + " is reserved for "
+                        + e.holder());
+            }
+            undo.add("release name", () -> env.containerNames().release(name, id));
+
+            UserSpec user = Users.resolve(rootfs, image.user(), config);
+            PodSandboxConfig podConfig = sandbox.parsedConfig();
+            Path sandboxDir = env.sandboxDir(sandboxId);
+            SandboxFiles files = new SandboxFiles(sandboxDir.resolve("hostname"), sandboxDir.resolve("resolv.conf"),
+                    sandboxDir.resolve("hosts"), sandbox.shm() == null ? null : Path.of(sandbox.shm()));
+            NamespacePaths ns = new NamespacePaths(sandbox.netns(), sandbox.ipcns(), sandbox.utsns(),
+                    pidNamespace(config, sandbox));
+            String cgroupsPath = CgroupPaths.container(sandbox.cgroupParent(), id);
+            ObjectNode spec = OciSpecs.container(new SpecInput(id, config, podConfig, image, user, rootfs, ns,
+                    cgroupsPath, files, env.host().get()));
+            ObjectNode annotations = spec.has("annotations") ? (ObjectNode) spec.get("annotations")
+                    : spec.putObject("annotations");
+            annotations.put(SANDBOX_ID_ANNOTATION, sandboxId);
+
+            Path bundle = env.bundleDir(id);
+            Files.createDirectories(bundle);
+            undo.add("delete bundle", () -> Dirs.deleteRecursively(bundle));
+            Files.write(bundle.resolve("config.json"), env.json().writeValueAsBytes(spec));
+            Path logPath = logPath(podConfig, config, bundle);
+            String conmonName = "k8s_" + config.getMetadata().getName() + "_" + podConfig.getMetadata().getName()
+                    + "_" + podConfig.getMetadata().getNamespace() + "_" + podConfig.getMetadata().getUid() + "_"
+                    + config.getMetadata().getAttempt();
+            undo.add("destroy container", () -> Processes.destroy(env.oci(), id, bundle));
+            long pid = env.oci().create(new OciRuntime.Launch(id, conmonName, bundle, logPath));
+
+            ContainerRecord rec = new ContainerRecord(id, sandboxId, name, config.toByteArray(), imageId, imageRef,
+                    env.now(), 0, 0, 0, "", "", logPath.toString(), pid, bundle.toString(),
+                    stopSignal(config, image), false);
+            env.containers().put(id, rec);
+            undo.commit();
+            return rec.toInfo();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** kubelet's log_directory + log_path when both are given, else a file in the bundle. */
+    static Path logPath(PodSandboxConfig pod, ContainerConfig c, Path bundle) {
+        if (!pod.getLogDirectory().isEmpty() && !c.getLogPath().isEmpty()) {
+            Path p = Path.of(pod.getLogDirectory()).resolve(c.getLogPath()).normalize();
+            if (!p.startsWith(Path.of(pod.getLogDirectory()).normalize())) {
+                throw new SandboxException(Kind.INVALID_ARGUMENT, "log_path must stay inside log_directory");
+            }
+            return p;
+        }
+        return bundle.resolve("container.log");
+    }
+
+    /** The CRI stop signal when set, else the image's STOPSIGNAL, else SIGTERM. */
+    static String stopSignal(ContainerConfig c, ImageSpec image) {
+        if (c.getStopSignal() != Signal.SIGNAL_RUNTIME_DEFAULT && c.getStopSignal() != Signal.UNRECOGNIZED) {
+            return c.getStopSignal().name().substring("SIGNAL_".length());
+        }
+        if (image.stopSignal() != null && !image.stopSignal().isBlank()) {
+            return image.stopSignal().strip();
+        }
+        return "SIGTERM";
+    }
+
+    private String pidNamespace(ContainerConfig c, SandboxRecord sandbox) {
+        var sc = c.getLinux().getSecurityContext();
+        NamespaceMode mode = sc.hasNamespaceOptions() ? sc.getNamespaceOptions().getPid()
+                : SandboxOps.options(sandbox.parsedConfig()).getPid();
+        return switch (mode) {
+            case NODE -> null;
+            case POD -> sandbox.infraId() != null && sandbox.infraPid() > 0
+                    ? "/proc/" + sandbox.infraPid() + "/ns/pid" : "";
+            case TARGET -> {
+                String target = sc.getNamespaceOptions().getTargetId();
+                ContainerRecord t = env.containers().get(target).map(this::refresh).orElseThrow(
+                        () -> new SandboxException(Kind.NOT_FOUND, "target container " + target + " not found"));
+                if (t.state() != ContainerState.RUNNING) {
+                    throw new SandboxException(Kind.FAILED_PRECONDITION, "target container " + target
+                            + " is not running");
+                }
+                yield "/proc/" + t.pid() + "/ns/pid";
+            }
+            default -> "";
+        };
+    }
+
+    ContainerInfo start(String id) {
+        ContainerRecord rec = refresh(get(id));
+        if (rec.state() != ContainerState.CREATED) {
+            throw new SandboxException(Kind.FAILED_PRECONDITION, "container " + id + " is " + rec.state()
+                    + ", not CREATED");
+        }
+        // taken before runc returns: a short-lived process may already have exited by then
+        long startedAt = env.now();
+        try {
+            env.oci().start(id);
+        } catch (CommandException e) {
+            Optional<ExitStatus> exit = Processes.awaitExit(env.oci(), id, Path.of(rec.bundle()),
+                    Duration.ofSeconds(2));
+            env.containers().update(id, r -> r.withExit(exit.map(ExitStatus::finishedAtNanos).orElse(env.now()),
+                    exit.map(ExitStatus::exitCode).orElse(128), "Error", e.getMessage()));
+            throw SandboxException.failed("cannot start container " + id, e);
+        }
+        return env.containers().update(id, r -> r.withStarted(startedAt)).toInfo();
+    }
+
+    ContainerInfo stop(String id, long timeoutSeconds) {
+        ContainerRecord rec = refresh(get(id));
+        if (rec.state() == ContainerState.EXITED) {
+            return rec.toInfo();
+        }
+        Path bundle = Path.of(rec.bundle());
+        Optional<ExitStatus> exit = Optional.empty();
+        if (timeoutSeconds > 0) {
+            boolean sent;
+            try {
+                sent = Processes.signal(env.oci(), id, rec.stopSignal());
+            } catch (CommandException e) {
+                // an image's STOPSIGNAL runc does not understand must not keep the container alive
+                sent = false;
+            }
+            if (sent) {
+                exit = Processes.awaitExit(env.oci(), id, bundle, Duration.ofSeconds(timeoutSeconds));
+            }
+        }
+        if (exit.isEmpty()) {
+            Processes.signal(env.oci(), id, "KILL");
+            exit = Processes.awaitExit(env.oci(), id, bundle, Processes.KILL_WAIT);
+        }
+        if (exit.isEmpty() && env.oci().monitorAlive(id, bundle)) {
+            throw new SandboxException(Kind.FAILED, "container " + id + " did not exit after SIGKILL");
+        }
+        return refresh(get(id)).toInfo();
+    }
+
+    void remove(String id) {
+        ContainerRecord rec = env.containers().get(id).orElse(null);
+        if (rec == null) {
+            return;
+        }
+        Path bundle = Path.of(rec.bundle());
+        Processes.destroy(env.oci(), id, bundle);
+        Dirs.deleteRecursively(bundle);
+        env.containers().remove(id);
+        env.containerNames().release(rec.name(), id);
+    }
+
+    ContainerRecord get(String id) {
+        return env.containers().get(id).orElseThrow(() -> SandboxException.notFound("container", id));
+    }
+
+    /** Brings a container's stored status up to date with its exit file and, if needed, runc. */
+    ContainerRecord refresh(ContainerRecord rec) {
+        if (rec.state() == ContainerState.EXITED) {
+            return rec;
+        }
+        Path bundle = Path.of(rec.bundle());
+        Optional<ExitStatus> exit = env.oci().exitStatus(rec.id());
+        if (exit.isEmpty() && !env.oci().monitorAlive(rec.id(), bundle)) {
+            // the monitor may have written the file between the two checks
+            exit = env.oci().exitStatus(rec.id());
+            if (exit.isEmpty()) {
+                return lostMonitor(rec);
+            }
+        }
+        if (exit.isEmpty()) {
+            return rec.unknown() ? env.containers().update(rec.id(), r -> r.withUnknown(false)) : rec;
+        }
+        ExitStatus e = exit.get();
+        boolean oom = Files.exists(bundle.resolve("oom"));
+        return env.containers().update(rec.id(),
+                r -> r.withExit(e.finishedAtNanos(), e.exitCode(), ContainerRecord.reasonFor(e.exitCode(), oom), ""));
+    }
+
+    /** The monitor is gone without an exit file: ask runc what it knows. */
+    private ContainerRecord lostMonitor(ContainerRecord rec) {
+        Optional<RuncState> state;
+        try {
+            state = env.oci().state(rec.id());
+        } catch (CommandException e) {
+            return env.containers().update(rec.id(), r -> r.withUnknown(true));
+        }
+        if (state.isPresent() && ("running".equals(state.get().status()) || "created".equals(state.get().status()))) {
+            // still alive, only unmonitored: its exit code will not be recorded
+            return env.containers().update(rec.id(), r -> r.withUnknown(true));
+        }
+        return env.containers().update(rec.id(), r -> r.withExit(env.now(), 255, "Unknown",
+                "container monitor exited without recording an exit code"));
+    }
+}

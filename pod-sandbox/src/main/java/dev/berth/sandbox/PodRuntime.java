@@ -1,0 +1,249 @@
+package dev.berth.sandbox;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.berth.cgroups.CgroupfsCgroups;
+import dev.berth.cgroups.Cgroups;
+import dev.berth.cri.v1.ContainerConfig;
+import dev.berth.cri.v1.PodSandboxConfig;
+import dev.berth.ns.NamespacePinner;
+import dev.berth.oci.HostFacts;
+import dev.berth.oci.ImageSpec;
+import dev.berth.runc.CommandRunner;
+import dev.berth.runc.ConmonRunc;
+import dev.berth.runc.OciRuntime;
+import dev.berth.runc.ProcessRunner;
+import dev.berth.sandbox.SandboxException.Kind;
+import dev.berth.store.JsonStore;
+import dev.berth.store.NameRegistry;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs pod sandboxes and their containers: pins namespaces, writes OCI bundles, drives conmon and runc, manages pod
+ * cgroups and keeps the state on disk. This is what the CRI server calls.
+ *
+ * <p>Thread-safe. Operations on one sandbox or container are serialized by a per-id lock; lists read snapshots.
+ * Call {@link #recover()} once before serving. Arguments must not be null. Failures are reported as
+ * {@link SandboxException}; stop and remove of an unknown sandbox or container succeed quietly, while
+ * {@link #stopContainer} of an unknown id raises NOT_FOUND because it has no status to return.
+ */
+public final class PodRuntime implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(PodRuntime.class);
+    static final int STATE_VERSION = 1;
+
+    private final Env env;
+    private final SandboxOps sandboxOps;
+    private final ContainerOps containerOps;
+    private final KeyedLocks locks = new KeyedLocks();
+
+    public PodRuntime(RuntimeSettings settings) {
+        this(settings, new ProcessRunner(), null, null);
+    }
+
+    PodRuntime(RuntimeSettings settings, CommandRunner runner, OciRuntime oci, Cgroups cgroups) {
+        Objects.requireNonNull(settings, "settings");
+        ObjectMapper json = new ObjectMapper();
+        Path state = settings.rootDir().resolve("state");
+        OciRuntime runtime = oci != null ? oci : new ConmonRunc(runner, settings.runc(), settings.conmon(),
+                settings.stateDir().resolve("exits"), settings.stateDir().resolve("sock"));
+        this.env = new Env(settings, runner, runtime,
+                new NamespacePinner(runner, settings.stateDir().resolve("ns")),
+                cgroups != null ? cgroups : new LazyCgroups(),
+                new JsonStore<>(state.resolve("sandboxes"), SandboxRecord.class, STATE_VERSION, json),
+                new JsonStore<>(state.resolve("containers"), ContainerRecord.class, STATE_VERSION, json),
+                new NameRegistry(), new NameRegistry(), memoize(HostFacts::detect),
+                PodRuntime::nowNanos, json);
+        this.sandboxOps = new SandboxOps(env);
+        this.containerOps = new ContainerOps(env);
+    }
+
+    /** Reloads stored state, reconciles it with the host and removes half-made leftovers. */
+    public void recover() {
+        call("recover", () -> {
+            new Recovery(env, containerOps).run();
+            return null;
+        });
+    }
+
+    public SandboxInfo createSandbox(String id, PodSandboxConfig config, String runtimeHandler) {
+        return call("create sandbox " + id, () -> locks.with(id, () -> sandboxOps.create(id, config, runtimeHandler)));
+    }
+
+    public SandboxInfo setSandboxNetwork(String id, String ip, List<String> additionalIps) {
+        return call("set network of sandbox " + id,
+                () -> locks.with(id, () -> sandboxOps.setNetwork(id, ip, additionalIps)));
+    }
+
+    /** Stops the sandbox's containers (killing them at once), then its infra process; idempotent. */
+    public void stopSandbox(String id) {
+        call("stop sandbox " + id, () -> locks.with(id, () -> {
+            for (ContainerRecord c : containersOf(id)) {
+                locks.with(c.id(), () -> {
+                    if (env.containers().get(c.id()).isPresent()) {
+                        containerOps.stop(c.id(), 0);
+                    }
+                });
+            }
+            sandboxOps.stop(id);
+            return null;
+        }));
+    }
+
+    /** Unpins the sandbox's namespaces and unmounts its shm; idempotent. Call after network teardown. */
+    public void releaseNamespaces(String id) {
+        call("release namespaces of sandbox " + id, () -> locks.with(id, () -> {
+            sandboxOps.releaseNamespaces(id);
+            return null;
+        }));
+    }
+
+    /** Removes a sandbox; idempotent. FAILED_PRECONDITION while any of its containers remains. */
+    public void removeSandbox(String id) {
+        call("remove sandbox " + id, () -> locks.with(id, () -> {
+            List<ContainerRecord> remaining = containersOf(id);
+            if (!remaining.isEmpty()) {
+                throw new SandboxException(Kind.FAILED_PRECONDITION, "sandbox " + id + " still has "
+                        + remaining.size() + " container(s)");
+            }
+            sandboxOps.remove(id);
+            locks.forget(id);
+            return null;
+        }));
+    }
+
+    public Optional<SandboxInfo> sandbox(String id) {
+        return env.sandboxes().get(id).map(SandboxRecord::toInfo);
+    }
+
+    public List<SandboxInfo> sandboxes() {
+        return env.sandboxes().list().stream().sorted(Comparator.comparingLong(SandboxRecord::createdAtNanos))
+                .map(SandboxRecord::toInfo).toList();
+    }
+
+    public ContainerInfo createContainer(String id, String sandboxId, ContainerConfig config, ImageSpec image,
+                                         String imageId, String imageRef, Path rootfs) {
+        return call("create container " + id, () -> locks.with(sandboxId, () -> locks.with(id,
+                () -> containerOps.create(id, sandboxId, config, image, imageId, imageRef, rootfs))));
+    }
+
+    public ContainerInfo startContainer(String id) {
+        return call("start container " + id, () -> locks.with(id, () -> containerOps.start(id)));
+    }
+
+    /** Stops a container: its stop signal, then SIGKILL after {@code timeoutSeconds}; idempotent. */
+    public ContainerInfo stopContainer(String id, long timeoutSeconds) {
+        return call("stop container " + id, () -> locks.with(id, () -> containerOps.stop(id, timeoutSeconds)));
+    }
+
+    public void removeContainer(String id) {
+        call("remove container " + id, () -> locks.with(id, () -> {
+            containerOps.remove(id);
+            locks.forget(id);
+            return null;
+        }));
+    }
+
+    /** The container's status, refreshed from its exit file. */
+    public Optional<ContainerInfo> container(String id) {
+        return call("container status " + id, () -> locks.with(id,
+                () -> env.containers().get(id).map(containerOps::refresh).map(ContainerRecord::toInfo)));
+    }
+
+    public List<ContainerInfo> containers() {
+        return env.containers().list().stream().sorted(Comparator.comparingLong(ContainerRecord::createdAtNanos))
+                .map(c -> c.state() == ContainerState.EXITED ? c : refreshQuietly(c))
+                .map(ContainerRecord::toInfo).toList();
+    }
+
+    private ContainerRecord refreshQuietly(ContainerRecord c) {
+        try {
+            return locks.with(c.id(), () -> env.containers().get(c.id()).map(containerOps::refresh).orElse(c));
+        } catch (RuntimeException e) {
+            log.debug("cannot refresh container {}: {}", c.id(), e.toString());
+            return c;
+        }
+    }
+
+    private List<ContainerRecord> containersOf(String sandboxId) {
+        return env.containers().list().stream().filter(c -> c.sandboxId().equals(sandboxId)).toList();
+    }
+
+    /** Undoes the private mount of the namespace directory when no sandbox is pinned; containers keep running. */
+    @Override
+    public void close() {
+        try {
+            if (env.sandboxes().list().isEmpty()) {
+                env.pinner().releaseRoot();
+            }
+        } catch (RuntimeException e) {
+            log.warn("cannot release namespace directory: {}", e.toString());
+        }
+    }
+
+    private static long nowNanos() {
+        Instant now = Instant.now();
+        return TimeUnit.SECONDS.toNanos(now.getEpochSecond()) + now.getNano();
+    }
+
+    private static <T> T call(String what, Supplier<T> action) {
+        try {
+            return action.get();
+        } catch (SandboxException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            throw new SandboxException(Kind.INVALID_ARGUMENT, e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw SandboxException.failed(what, e);
+        }
+    }
+
+    private static <T> Supplier<T> memoize(Supplier<T> s) {
+        return new Supplier<>() {
+            private volatile T value;
+
+            @Override
+            public T get() {
+                T v = value;
+                if (v == null) {
+                    synchronized (this) {
+                        v = value;
+                        if (v == null) {
+                            v = s.get();
+                            value = v;
+                        }
+                    }
+                }
+                return v;
+            }
+        };
+    }
+
+    /** Detects the host's hierarchies on first use, so constructing a runtime touches nothing. */
+    private static final class LazyCgroups implements Cgroups {
+        private final Supplier<Cgroups> delegate = memoize(CgroupfsCgroups::detect);
+
+        @Override
+        public void create(String path) {
+            delegate.get().create(path);
+        }
+
+        @Override
+        public void remove(String path) {
+            delegate.get().remove(path);
+        }
+
+        @Override
+        public boolean exists(String path) {
+            return delegate.get().exists(path);
+        }
+    }
+}

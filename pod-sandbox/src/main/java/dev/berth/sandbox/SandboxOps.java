@@ -1,0 +1,239 @@
+package dev.berth.sandbox;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.berth.cgroups.CgroupPaths;
+import dev.berth.cri.v1.NamespaceMode;
+import dev.berth.cri.v1.NamespaceOption;
+import dev.berth.cri.v1.PodSandboxConfig;
+import dev.berth.ns.Mounts;
+import dev.berth.ns.PinnedNamespaces;
+import dev.berth.oci.NamespacePaths;
+import dev.berth.oci.OciSpecs;
+import dev.berth.runc.OciRuntime;
+import dev.berth.sandbox.SandboxException.Kind;
+import dev.berth.store.NameRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/** Sandbox lifecycle steps. Callers hold the sandbox's lock. Thread-safe given that. */
+final class SandboxOps {
+
+    private static final Duration MOUNT_TIMEOUT = Duration.ofSeconds(30);
+    static final String SHM_SIZE = "64m";
+
+    private final Env env;
+
+    SandboxOps(Env env) {
+        this.env = env;
+    }
+
+    static String nameKey(PodSandboxConfig c) {
+        var m = c.getMetadata();
+        return m.getName() + "_" + m.getNamespace() + "_" + m.getUid() + "_" + m.getAttempt();
+    }
+
+    static NamespaceOption options(PodSandboxConfig c) {
+        return c.getLinux().getSecurityContext().getNamespaceOptions();
+    }
+
+    static String hostname(PodSandboxConfig c) {
+        return c.getHostname().isEmpty() ? c.getMetadata().getName() : c.getHostname();
+    }
+
+    SandboxInfo create(String id, PodSandboxConfig config, String runtimeHandler) {
+        if (id == null || id.isEmpty() || id.contains("/")) {
+            throw new SandboxException(Kind.INVALID_ARGUMENT, "invalid sandbox id");
+        }
+        if (config.getMetadata().getName().isEmpty()) {
+            throw new SandboxException(Kind.INVALID_ARGUMENT, "metadata.name must not be empty");
+        }
+        if (!"cgroupfs".equals(env.settings().cgroupDriver())) {
+            throw new SandboxException(Kind.FAILED_PRECONDITION,
+                    "cgroup driver " + env.settings().cgroupDriver() + " is not supported yet");
+        }
+        if (env.sandboxes().get(id).isPresent()) {
+            throw new SandboxException(Kind.ALREADY_EXISTS, "sandbox " + id + " already exists");
+        }
+        NamespaceOption ns = options(config);
+        boolean hostNet = ns.getNetwork() == NamespaceMode.NODE;
+        boolean hostIpc = ns.getIpc() == NamespaceMode.NODE;
+        boolean infra = ns.getPid() == NamespaceMode.POD;
+        String name = nameKey(config);
+        String hostname = hostNet ? hostHostname() : hostname(config);
+        try (Rollback undo = new Rollback()) {
+            try {
+                env.sandboxNames().reserve(name, id);
+            } catch (NameRegistry.NameTakenException e) {
+                throw new SandboxException(Kind.ALREADY_EXISTS, "sandbox name " + name + " is reserved for "
+                        + e.holder());
+            }
+            undo.add("release name", () -> env.sandboxNames().release(name, id));
+
+            Path dir = env.sandboxDir(id);
+            Files.createDirectories(dir);
+            undo.add("delete sandbox dir", () -> Dirs.deleteRecursively(dir));
+            writeFiles(dir, config, hostNet, hostname, "", List.of());
+
+            Path shm = null;
+            if (!hostIpc) {
+                shm = dir.resolve("shm");
+                mountShm(shm);
+                Path mounted = shm;
+                undo.add("unmount shm", () -> unmount(mounted));
+            }
+
+            String kubeletParent = config.getLinux().getCgroupParent();
+            String parent = CgroupPaths.podParent(kubeletParent, env.settings().defaultCgroupParent(), id);
+            boolean owned = kubeletParent.isBlank();
+            if (owned) {
+                env.cgroups().create(parent);
+                undo.add("remove pod cgroup", () -> env.cgroups().remove(parent));
+            }
+
+            PinnedNamespaces pins = env.pinner().pin(id, !hostNet, !hostIpc, !hostNet, hostname);
+            undo.add("unpin namespaces", () -> env.pinner().unpin(pins));
+
+            String infraId = null;
+            long infraPid = 0;
+            if (infra) {
+                infraId = id;
+                infraPid = startInfra(id, config, pins, parent, undo);
+            }
+
+            SandboxRecord rec = new SandboxRecord(id, name, config.toByteArray(), runtimeHandler, env.now(), 0,
+                    false, str(pins.net()), str(pins.ipc()), str(pins.uts()), str(shm), parent, owned, infraId,
+                    infraPid, "", List.of());
+            env.sandboxes().put(id, rec);
+            undo.commit();
+            return rec.toInfo();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private long startInfra(String id, PodSandboxConfig config, PinnedNamespaces pins, String parent,
+                            Rollback undo) throws IOException {
+        Path bundle = infraBundle(id);
+        Path rootfs = bundle.resolve("rootfs");
+        Files.createDirectories(rootfs);
+        NamespacePaths paths = new NamespacePaths(str(pins.net()), str(pins.ipc()), str(pins.uts()), "");
+        ObjectNode spec = OciSpecs.infra(id, rootfs, paths, CgroupPaths.container(parent, id), config,
+                env.host().get());
+        Files.write(bundle.resolve("config.json"), env.json().writeValueAsBytes(spec));
+        OciRuntime.Launch launch = new OciRuntime.Launch(id, "k8s_POD_" + nameKey(config), bundle,
+                bundle.resolve("infra.log"));
+        undo.add("destroy infra container", () -> Processes.destroy(env.oci(), id, bundle));
+        long pid = env.oci().create(launch);
+        env.oci().start(id);
+        return pid;
+    }
+
+    Path infraBundle(String id) {
+        return env.sandboxDir(id).resolve("infra");
+    }
+
+    private void writeFiles(Path dir, PodSandboxConfig config, boolean hostNet, String hostname, String ip,
+                            List<String> additionalIps) throws IOException {
+        Files.writeString(dir.resolve("hostname"), PodFiles.hostnameFile(hostname));
+        String resolv = PodFiles.resolvConf(config.getDnsConfig());
+        if (resolv == null) {
+            Files.copy(Path.of("/etc/resolv.conf"), dir.resolve("resolv.conf"),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } else {
+            Files.writeString(dir.resolve("resolv.conf"), resolv);
+        }
+        if (hostNet) {
+            // a pod on the host network sees the node's own name resolution
+            Files.copy(Path.of("/etc/hosts"), dir.resolve("hosts"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } else {
+            Files.writeString(dir.resolve("hosts"), PodFiles.hosts(hostname, ip, additionalIps));
+        }
+    }
+
+    private static String hostHostname() {
+        try {
+            return Files.readString(Path.of("/proc/sys/kernel/hostname"), StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            return "localhost";
+        }
+    }
+
+    private void mountShm(Path shm) throws IOException {
+        Files.createDirectories(shm);
+        env.runner().run(List.of("mount", "-t", "tmpfs", "-o",
+                "mode=1777,size=" + SHM_SIZE + ",nosuid,nodev,noexec", "shm", shm.toString()), MOUNT_TIMEOUT);
+    }
+
+    private void unmount(Path p) {
+        if (Mounts.isMountPoint(p)) {
+            env.runner().run(List.of("umount", "--lazy", p.toString()), MOUNT_TIMEOUT);
+        }
+    }
+
+    SandboxInfo setNetwork(String id, String ip, List<String> additionalIps) {
+        SandboxRecord rec = env.sandboxes().get(id).orElseThrow(() -> SandboxException.notFound("sandbox", id));
+        SandboxRecord next = env.sandboxes().update(id, r -> r.withNetwork(ip, additionalIps));
+        if (rec.netns() != null) {
+            try {
+                Files.writeString(env.sandboxDir(id).resolve("hosts"),
+                        PodFiles.hosts(hostname(rec.parsedConfig()), next.ip(), next.additionalIps()));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return next.toInfo();
+    }
+
+    /** Kills the infra container and marks the sandbox stopped; containers are stopped by the caller first. */
+    void stop(String id) {
+        SandboxRecord rec = env.sandboxes().get(id).orElse(null);
+        if (rec == null) {
+            return;
+        }
+        if (rec.infraId() != null && Files.exists(infraBundle(id))) {
+            Processes.destroy(env.oci(), rec.infraId(), infraBundle(id));
+        }
+        if (rec.stoppedAtNanos() == 0) {
+            env.sandboxes().update(id, r -> r.withStopped(env.now()));
+        }
+    }
+
+    void releaseNamespaces(String id) {
+        SandboxRecord rec = env.sandboxes().get(id).orElse(null);
+        if (rec == null) {
+            return;
+        }
+        env.pinner().unpin(rec.pins());
+        if (rec.shm() != null) {
+            unmount(Path.of(rec.shm()));
+        }
+        if (!rec.namespacesReleased()) {
+            env.sandboxes().update(id, SandboxRecord::withReleased);
+        }
+    }
+
+    /** Removes a stopped sandbox's cgroup, files and state. */
+    void remove(String id) {
+        SandboxRecord rec = env.sandboxes().get(id).orElse(null);
+        if (rec == null) {
+            return;
+        }
+        stop(id);
+        releaseNamespaces(id);
+        if (rec.cgroupOwned()) {
+            env.cgroups().remove(rec.cgroupParent());
+        }
+        Dirs.deleteRecursively(env.sandboxDir(id));
+        env.sandboxes().remove(id);
+        env.sandboxNames().release(rec.name(), id);
+    }
+
+    static String str(Path p) {
+        return p == null ? null : p.toString();
+    }
+}

@@ -1,0 +1,44 @@
+package dev.berth.oci;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class HostFactsTest {
+    private static final String STATUS = "Name:\tjava\nCapInh:\t0000000000000000\nCapBnd:\t000001fffeffffff\n";
+    private static final String HYBRID = """
+            30 25 0:26 / /sys/fs/cgroup ro,nosuid,nodev,noexec shared:9 - tmpfs tmpfs ro,mode=755
+            31 30 0:27 / /sys/fs/cgroup/unified rw,nosuid shared:10 - cgroup2 cgroup2 rw
+            32 30 0:28 / /sys/fs/cgroup/cpu rw,nosuid shared:11 - cgroup cgroup rw,cpu
+            """;
+    private static final String UNIFIED = """
+            30 25 0:26 / /sys/fs/cgroup rw,nosuid,nodev,noexec,relatime shared:4 - cgroup2 cgroup2 rw,nsdelegate
+            """;
+
+    @Test
+    void parse_boundingWithoutSysResource_omitsIt() {
+        HostFacts f = HostFacts.parse(STATUS, "-500\n", HYBRID);
+
+        assertThat(f.boundingCapabilities()).contains("CAP_CHOWN", "CAP_CHECKPOINT_RESTORE", "CAP_SYS_ADMIN")
+                .doesNotContain("CAP_SYS_RESOURCE").hasSize(40);
+        assertThat(f.oomScoreAdj()).isEqualTo(-500);
+    }
+
+    @Test
+    void parse_hybridMounts_isNotV2() {
+        assertThat(HostFacts.parse(STATUS, "0", HYBRID).cgroupV2()).isFalse();
+    }
+
+    @Test
+    void parse_unifiedMount_isV2() {
+        assertThat(HostFacts.parse(STATUS, "0", UNIFIED).cgroupV2()).isTrue();
+    }
+
+    @Test
+    void detect_thisProcess_readsNonEmptyBoundingSet() {
+        HostFacts f = HostFacts.detect();
+
+        assertThat(f.boundingCapabilities()).isNotEmpty().allMatch(c -> c.startsWith("CAP_"));
+        assertThat(f.oomScoreAdj()).isBetween(-1000, 1000);
+    }
+}

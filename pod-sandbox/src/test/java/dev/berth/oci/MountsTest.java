@@ -1,0 +1,116 @@
+package dev.berth.oci;
+
+import static dev.berth.oci.Fixtures.container;
+import static dev.berth.oci.Fixtures.input;
+import static dev.berth.oci.OciSpecsContainerTest.destinations;
+import static dev.berth.oci.OciSpecsContainerTest.mount;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.berth.cri.v1.ContainerConfig;
+import dev.berth.cri.v1.Mount;
+import dev.berth.cri.v1.MountPropagation;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class MountsTest {
+
+    private static Mount bind(String container, String host) {
+        return Mount.newBuilder().setContainerPath(container).setHostPath(host).build();
+    }
+
+    private static ObjectNode spec(Mount... mounts) {
+        ContainerConfig c = container().addCommand("/bin/true").addAllMounts(List.of(mounts)).build();
+        return OciSpecs.container(input(c));
+    }
+
+    @Test
+    void container_noCriMounts_standardThenSandboxFiles() {
+        assertThat(destinations(spec())).containsExactly("/proc", "/dev", "/dev/pts", "/dev/shm", "/dev/mqueue",
+                "/sys", "/sys/fs/cgroup", "/etc/hostname", "/etc/resolv.conf", "/etc/hosts");
+    }
+
+    @Test
+    void container_standardMounts_haveExpectedOptions() {
+        ObjectNode s = spec();
+
+        assertThat(mount(s, "/dev").toString()).isEqualTo("{\"destination\":\"/dev\",\"type\":\"tmpfs\","
+                + "\"source\":\"tmpfs\",\"options\":[\"nosuid\",\"strictatime\",\"mode=755\",\"size=65536k\"]}");
+        assertThat(mount(s, "/sys/fs/cgroup").get("type").asText()).isEqualTo("cgroup");
+        assertThat(mount(s, "/sys/fs/cgroup").get("options").toString()).contains("\"ro\"");
+        assertThat(mount(s, "/dev/shm").get("source").asText()).isEqualTo("/run/berth/sb1/shm");
+        assertThat(mount(s, "/dev/shm").get("type").asText()).isEqualTo("bind");
+        assertThat(mount(s, "/etc/hosts").toString()).isEqualTo("{\"destination\":\"/etc/hosts\",\"type\":\"bind\","
+                + "\"source\":\"/run/berth/sb1/hosts\",\"options\":[\"rbind\",\"rprivate\",\"rw\"]}");
+    }
+
+    @Test
+    void container_noSandboxFiles_privateShmAndNoEtcFiles() {
+        SpecInput in = input(container().addCommand("/bin/true").build());
+        SpecInput bare = new SpecInput(in.containerId(), in.container(), in.sandbox(), in.image(), in.user(),
+                in.rootfs(), in.namespaces(), in.cgroupsPath(), null, in.host());
+
+        ObjectNode s = OciSpecs.container(bare);
+
+        assertThat(destinations(s)).doesNotContain("/etc/hosts", "/etc/hostname", "/etc/resolv.conf");
+        assertThat(mount(s, "/dev/shm").get("type").asText()).isEqualTo("tmpfs");
+        assertThat(mount(s, "/dev/shm").get("options").toString()).contains("size=65536k");
+    }
+
+    @Test
+    void container_criMountsOutOfOrder_parentsBeforeChildren() {
+        ObjectNode s = spec(bind("/data/a/b", "/h/ab"), bind("/data", "/h/d"), bind("/data/a", "/h/a"),
+                bind("/other", "/h/o"));
+
+        List<String> d = destinations(s);
+        assertThat(d.subList(d.size() - 4, d.size())).containsExactly("/data", "/other", "/data/a", "/data/a/b");
+    }
+
+    @Test
+    void container_criMountOverEtcHosts_sandboxFileSkipped() {
+        ObjectNode s = spec(bind("/etc/hosts", "/my/hosts"));
+
+        assertThat(destinations(s).stream().filter("/etc/hosts"::equals)).hasSize(1);
+        assertThat(mount(s, "/etc/hosts").get("source").asText()).isEqualTo("/my/hosts");
+    }
+
+    @Test
+    void container_criMountOfDev_dropsStandardDevMounts() {
+        ObjectNode s = spec(bind("/dev", "/dev"));
+
+        assertThat(destinations(s)).doesNotContain("/dev/pts", "/dev/shm", "/dev/mqueue");
+        assertThat(mount(s, "/dev").get("type").asText()).isEqualTo("bind");
+    }
+
+    @Test
+    void container_criMountPropagationAndReadonly_mappedToOptions() {
+        Mount slave = Mount.newBuilder().setContainerPath("/s").setHostPath("/hs").setReadonly(true)
+                .setPropagation(MountPropagation.PROPAGATION_HOST_TO_CONTAINER).setSelinuxRelabel(true).build();
+        Mount shared = Mount.newBuilder().setContainerPath("/b/").setHostPath("/hb")
+                .setPropagation(MountPropagation.PROPAGATION_BIDIRECTIONAL).build();
+
+        ObjectNode s = spec(slave, shared, bind("/p", "/hp"));
+
+        assertThat(mount(s, "/s").get("options").toString()).isEqualTo("[\"rbind\",\"rslave\",\"ro\"]");
+        assertThat(mount(s, "/b").get("options").toString()).isEqualTo("[\"rbind\",\"rshared\",\"rw\"]");
+        JsonNode p = mount(s, "/p");
+        assertThat(p.get("options").toString()).isEqualTo("[\"rbind\",\"rprivate\",\"rw\"]");
+        assertThat(p.get("type").asText()).isEqualTo("bind");
+        assertThat(p.get("source").asText()).isEqualTo("/hp");
+    }
+
+    @Test
+    void container_relativeContainerPath_rejectedNamingField() {
+        assertThatThrownBy(() -> spec(bind("/ok", "/h"), bind("data", "/h")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("mounts[1].container_path").hasMessageContaining("data");
+    }
+
+    @Test
+    void container_emptyHostPath_rejectedNamingField() {
+        assertThatThrownBy(() -> spec(bind("/x", "")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("mounts[0].host_path");
+    }
+}

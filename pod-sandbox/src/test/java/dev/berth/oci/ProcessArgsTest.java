@@ -1,0 +1,46 @@
+package dev.berth.oci;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class ProcessArgsTest {
+
+    static Stream<Arguments> mergeCases() {
+        List<String> e = List.of("/ep");
+        List<String> cmd = List.of("c1");
+        return Stream.of(
+                // image entrypoint, image cmd, CRI command, CRI args, expected
+                Arguments.of(e, cmd, List.of(), List.of(), List.of("/ep", "c1")),
+                Arguments.of(e, cmd, List.of(), List.of("a1"), List.of("/ep", "a1")),
+                Arguments.of(e, cmd, List.of("/bin/sh"), List.of(), List.of("/bin/sh")),
+                Arguments.of(e, cmd, List.of("/bin/sh"), List.of("-c", "x"), List.of("/bin/sh", "-c", "x")),
+                Arguments.of(List.of(), cmd, List.of(), List.of(), List.of("c1")),
+                Arguments.of(List.of(), cmd, List.of(), List.of("a1"), List.of("a1")),
+                Arguments.of(e, List.of(), List.of(), List.of(), List.of("/ep")));
+    }
+
+    @ParameterizedTest
+    @MethodSource("mergeCases")
+    void processArgs_criAndImageCombinations_followDockerRules(List<String> entrypoint, List<String> imageCmd,
+                                                                List<String> command, List<String> args,
+                                                                List<String> expected) {
+        ImageSpec image = new ImageSpec(entrypoint, imageCmd, List.of(), "", "", "");
+        var config = Fixtures.container().addAllCommand(command).addAllArgs(args).build();
+
+        assertThat(OciSpecs.processArgs(config, image)).isEqualTo(expected);
+    }
+
+    @Test
+    void processArgs_nothingAnywhere_throwsNoCommand() {
+        assertThatThrownBy(() -> OciSpecs.processArgs(Fixtures.container().build(), ImageSpec.empty()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("no command specified");
+    }
+}

@@ -1,0 +1,310 @@
+package dev.berth.sandbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.berth.cri.v1.ContainerConfig;
+import dev.berth.cri.v1.ContainerMetadata;
+import dev.berth.cri.v1.LinuxPodSandboxConfig;
+import dev.berth.cri.v1.LinuxSandboxSecurityContext;
+import dev.berth.cri.v1.NamespaceMode;
+import dev.berth.cri.v1.NamespaceOption;
+import dev.berth.cri.v1.PodSandboxConfig;
+import dev.berth.cri.v1.PodSandboxMetadata;
+import dev.berth.ns.Mounts;
+import dev.berth.oci.ImageSpec;
+import dev.berth.runc.Procs;
+import dev.berth.runc.ProcessRunner;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Real runc, conmon and namespaces, as root; no CNI. */
+class PodRuntimeIT {
+
+    private static final ImageSpec IMAGE = new ImageSpec(List.of(), List.of(),
+            List.of("PATH=/bin:/usr/bin"), "", "", "");
+
+    private Path base;
+    private Path rootfs;
+    private String cgroupParent;
+    private RuntimeSettings settings;
+    private PodRuntime runtime;
+    private final Map<String, Long> conmonPids = new ConcurrentHashMap<>();
+
+    @BeforeEach
+    void setUp() throws IOException {
+        assumeTrue("root".equals(System.getProperty("user.name")), "needs root");
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/conmon")) && Files.isExecutable(Path.of("/usr/sbin/runc")));
+        base = Files.createTempDirectory("bit");
+        rootfs = base.resolve("rootfs");
+        Files.createDirectories(rootfs.resolve("bin"));
+        Files.copy(Path.of("/usr/bin/busybox"), rootfs.resolve("bin/busybox"));
+        Files.createSymbolicLink(rootfs.resolve("bin/sh"), Path.of("busybox"));
+        cgroupParent = "/berth-it-" + UUID.randomUUID().toString().substring(0, 8);
+        settings = new RuntimeSettings(base.resolve("root"), base.resolve("state"), Path.of("/usr/sbin/runc"),
+                Path.of("/usr/bin/conmon"), Path.of("/usr/bin/catatonit"), "cgroupfs", cgroupParent);
+        runtime = new PodRuntime(settings);
+        runtime.recover();
+    }
+
+    @AfterEach
+    void tearDown() throws IOException {
+        if (runtime == null) {
+            return;
+        }
+        // best effort for a failed test; the test itself asserts the clean state
+        for (ContainerInfo c : runtime.containers()) {
+            runtime.removeContainer(c.id());
+        }
+        for (SandboxInfo s : runtime.sandboxes()) {
+            runtime.stopSandbox(s.id());
+            runtime.releaseNamespaces(s.id());
+            runtime.removeSandbox(s.id());
+        }
+        runtime.close();
+        for (Path h : cgroupRoots()) {
+            Files.deleteIfExists(h.resolve(cgroupParent.substring(1)));
+        }
+        if (Mounts.under(base).isEmpty()) {
+            try (Stream<Path> s = Files.walk(base)) {
+                s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    @Test
+    void podLifecycle_realRuncAndConmon_runsContainersAndLeavesNothingBehind() throws Exception {
+        String sandboxId = id();
+        SandboxInfo sandbox = runtime.createSandbox(sandboxId, pod("web", NamespaceMode.CONTAINER), "");
+
+        assertThat(sandbox.state()).isEqualTo(SandboxState.READY);
+        assertThat(sandbox.cgroupParent()).isEqualTo(cgroupParent + "/" + sandboxId);
+        for (String kind : List.of("net", "ipc", "uts")) {
+            assertThat(Mounts.isMountPoint(settings.stateDir().resolve("ns").resolve(kind).resolve(sandboxId)))
+                    .as(kind + " pinned").isTrue();
+        }
+        assertThat(sandbox.netnsPath()).isEqualTo(settings.stateDir().resolve("ns/net/" + sandboxId).toString());
+        String uts = settings.stateDir().resolve("ns/uts/" + sandboxId).toString();
+        assertThat(new ProcessRunner().run(List.of("nsenter", "--uts=" + uts, "hostname"), Duration.ofSeconds(10))
+                .stdout().strip()).isEqualTo("web-host");
+
+        // a container that runs to completion, logging in the CRI format
+        String hello = id();
+        ContainerInfo created = runtime.createContainer(hello, sandboxId,
+                container("hello", "sh", "-c", "echo hello; hostname"), IMAGE, "sha256:img", "busybox", rootfs);
+        recordConmon(hello);
+        assertThat(created.state()).isEqualTo(ContainerState.CREATED);
+        assertThat(created.pid()).isPositive();
+        runtime.startContainer(hello);
+        awaitTrue(() -> runtime.container(hello).orElseThrow().state() == ContainerState.EXITED,
+                Duration.ofSeconds(20));
+        ContainerInfo done = runtime.container(hello).orElseThrow();
+        assertThat(done.exitCode()).isZero();
+        assertThat(done.reason()).isEqualTo("Completed");
+        assertThat(done.finishedAtNanos()).isGreaterThanOrEqualTo(done.startedAtNanos());
+        assertThat(done.logPath()).isEqualTo(base.resolve("logs/hello/0.log").toString());
+        List<String> lines = Files.readAllLines(Path.of(done.logPath()), StandardCharsets.UTF_8);
+        assertThat(lines).hasSize(2);
+        assertThat(lines.get(0)).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d+\\S* stdout F hello");
+        assertThat(lines.get(1)).endsWith(" stdout F web-host");
+
+        // a container that ignores SIGTERM (pid 1 without a handler) is killed after the timeout
+        String sleeper = id();
+        runtime.createContainer(sleeper, sandboxId, container("sleeper", "sh", "-c", "sleep 1000"), IMAGE,
+                "sha256:img", "busybox", rootfs);
+        recordConmon(sleeper);
+        assertThat(runtime.startContainer(sleeper).state()).isEqualTo(ContainerState.RUNNING);
+        long t0 = System.nanoTime();
+        ContainerInfo stopped = runtime.stopContainer(sleeper, 2);
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofMillis(1900));
+        assertThat(stopped.state()).isEqualTo(ContainerState.EXITED);
+        assertThat(stopped.exitCode()).isEqualTo(137);
+        assertThat(stopped.reason()).isEqualTo("Error");
+        assertThat(runtime.stopContainer(sleeper, 2).exitCode()).as("stop is idempotent").isEqualTo(137);
+
+        // a pod sharing one PID namespace runs catatonit as its pid 1
+        String shared = id();
+        SandboxInfo sharedPod = runtime.createSandbox(shared, pod("shared", NamespaceMode.POD), "");
+        assertThat(sharedPod.state()).isEqualTo(SandboxState.READY);
+        String ps = id();
+        runtime.createContainer(ps, shared, container("ps", "sh", "-c", "cat /proc/1/cmdline; echo"), IMAGE,
+                "sha256:img", "busybox", rootfs);
+        recordConmon(ps);
+        runtime.startContainer(ps);
+        awaitTrue(() -> runtime.container(ps).orElseThrow().state() == ContainerState.EXITED,
+                Duration.ofSeconds(20));
+        assertThat(runtime.container(ps).orElseThrow().exitCode()).isZero();
+        assertThat(Files.readString(Path.of(runtime.container(ps).orElseThrow().logPath())))
+                .contains("/catatonit");
+        long infraConmon = Long.parseLong(Files.readString(
+                settings.stateDir().resolve("sandboxes/" + shared + "/infra/conmon.pid")).strip());
+        conmonPids.put(shared, infraConmon);
+
+        // removing a sandbox with containers is refused
+        assertThat(catchKind(() -> runtime.removeSandbox(sandboxId)))
+                .isEqualTo(SandboxException.Kind.FAILED_PRECONDITION);
+
+        for (String c : List.of(hello, sleeper, ps)) {
+            runtime.removeContainer(c);
+            runtime.removeContainer(c);
+        }
+        for (String s : List.of(sandboxId, shared)) {
+            runtime.stopSandbox(s);
+            assertThat(runtime.sandbox(s).orElseThrow().state()).isEqualTo(SandboxState.NOTREADY);
+            runtime.releaseNamespaces(s);
+            runtime.releaseNamespaces(s);
+            runtime.removeSandbox(s);
+            runtime.removeSandbox(s);
+        }
+        runtime.close();
+
+        assertNothingLeaked();
+    }
+
+    @Test
+    void createContainer_runcCannotCreate_rollsBackEverything() throws Exception {
+        String sandboxId = id();
+        runtime.createSandbox(sandboxId, pod("broken", NamespaceMode.CONTAINER), "");
+        String c = id();
+        Path missingRootfs = base.resolve("no-such-rootfs");
+
+        assertThat(catchKind(() -> runtime.createContainer(c, sandboxId, container("c", "sh"), IMAGE, "i", "r",
+                missingRootfs))).isEqualTo(SandboxException.Kind.FAILED);
+
+        assertThat(runtime.container(c)).isEmpty();
+        assertThat(settings.stateDir().resolve("containers").resolve(c)).doesNotExist();
+        // the name was released: a retry with the same name succeeds
+        runtime.createContainer(c, sandboxId, container("c", "sh", "-c", "true"), IMAGE, "i", "r", rootfs);
+        recordConmon(c);
+        runtime.removeContainer(c);
+        runtime.stopSandbox(sandboxId);
+        runtime.releaseNamespaces(sandboxId);
+        runtime.removeSandbox(sandboxId);
+        runtime.close();
+        assertNothingLeaked();
+    }
+
+    @Test
+    void recover_namespacesVanished_marksSandboxNotReady() throws Exception {
+        String sandboxId = id();
+        runtime.createSandbox(sandboxId, pod("lost", NamespaceMode.CONTAINER), "");
+        Path net = settings.stateDir().resolve("ns/net/" + sandboxId);
+        new ProcessRunner().run(List.of("umount", net.toString()), Duration.ofSeconds(10));
+
+        PodRuntime restarted = new PodRuntime(settings);
+        restarted.recover();
+
+        assertThat(restarted.sandbox(sandboxId).orElseThrow().state()).isEqualTo(SandboxState.NOTREADY);
+        restarted.stopSandbox(sandboxId);
+        restarted.releaseNamespaces(sandboxId);
+        restarted.removeSandbox(sandboxId);
+        restarted.close();
+        runtime = restarted;
+        assertNothingLeaked();
+    }
+
+    private void assertNothingLeaked() throws IOException {
+        assertThat(Mounts.under(base)).as("mounts under the test dirs").isEmpty();
+        for (Path h : cgroupRoots()) {
+            Path parent = h.resolve(cgroupParent.substring(1));
+            if (Files.isDirectory(parent)) {
+                try (Stream<Path> s = Files.list(parent)) {
+                    assertThat(s.filter(Files::isDirectory).toList()).as("cgroups under " + parent).isEmpty();
+                }
+                Files.delete(parent);
+            }
+        }
+        for (Map.Entry<String, Long> e : conmonPids.entrySet()) {
+            assertThat(Procs.alive(e.getValue(), e.getKey())).as("conmon of " + e.getKey()).isFalse();
+        }
+        for (String kind : List.of("sandboxes", "containers")) {
+            Path dir = settings.rootDir().resolve("state").resolve(kind);
+            if (Files.isDirectory(dir)) {
+                try (Stream<Path> s = Files.list(dir)) {
+                    assertThat(s.toList()).as("state files of " + kind).isEmpty();
+                }
+            }
+        }
+        for (String kind : List.of("sandboxes", "containers", "exits", "ns/net", "ns/ipc", "ns/uts")) {
+            Path dir = settings.stateDir().resolve(kind);
+            if (Files.isDirectory(dir)) {
+                try (Stream<Path> s = Files.list(dir)) {
+                    assertThat(s.toList()).as(kind).isEmpty();
+                }
+            }
+        }
+    }
+
+    private void recordConmon(String id) throws IOException {
+        Path pidFile = settings.stateDir().resolve("containers").resolve(id).resolve("conmon.pid");
+        conmonPids.put(id, Long.parseLong(Files.readString(pidFile).strip()));
+    }
+
+    private static List<Path> cgroupRoots() {
+        List<Path> roots = new ArrayList<>();
+        for (Mounts.Mount m : Mounts.list()) {
+            if (m.fsType().startsWith("cgroup")) {
+                roots.add(m.mountPoint());
+            }
+        }
+        return roots;
+    }
+
+    private static SandboxException.Kind catchKind(Runnable r) {
+        try {
+            r.run();
+        } catch (SandboxException e) {
+            return e.kind();
+        }
+        throw new AssertionError("no SandboxException");
+    }
+
+    private PodSandboxConfig pod(String name, NamespaceMode pid) {
+        return PodSandboxConfig.newBuilder()
+                .setMetadata(PodSandboxMetadata.newBuilder().setName(name).setNamespace("default")
+                        .setUid(UUID.randomUUID().toString()))
+                .setHostname(name + "-host")
+                .setLogDirectory(base.resolve("logs").toString())
+                .setLinux(LinuxPodSandboxConfig.newBuilder().setSecurityContext(
+                        LinuxSandboxSecurityContext.newBuilder().setNamespaceOptions(
+                                NamespaceOption.newBuilder().setNetwork(NamespaceMode.POD).setIpc(NamespaceMode.POD)
+                                        .setPid(pid))))
+                .build();
+    }
+
+    private static ContainerConfig container(String name, String... command) {
+        return ContainerConfig.newBuilder()
+                .setMetadata(ContainerMetadata.newBuilder().setName(name))
+                .addAllCommand(List.of(command))
+                .setLogPath(name + "/0.log")
+                .build();
+    }
+
+    private static String id() {
+        return UUID.randomUUID().toString().replace("-", "") + UUID.randomUUID().toString().replace("-", "");
+    }
+
+    private static void awaitTrue(BooleanSupplier condition, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within " + timeout);
+            }
+            Thread.sleep(50);
+        }
+    }
+}
