@@ -88,6 +88,14 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void shippedConfigFile_equalsTheBuiltInDefaults() {
+        Path shipped = Path.of("../manifests/config/berth.toml");
+
+        assertThat(ConfigLoader.load(shipped, true, Map.of()))
+                .isEqualTo(ConfigLoader.load(dir.resolve("absent.toml"), false, Map.of()));
+    }
+
+    @Test
     void load_listOverride_splitsOnCommas() {
         BerthConfig config = ConfigLoader.load(dir.resolve("absent.toml"), false,
                 Map.of("cni.bin_dirs", "/a, /b", "cni.default_network", "false"));

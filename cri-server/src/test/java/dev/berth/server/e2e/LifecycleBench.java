@@ -6,6 +6,10 @@ import dev.berth.cri.v1.ContainerConfig;
 import dev.berth.cri.v1.ContainerMetadata;
 import dev.berth.cri.v1.CreateContainerRequest;
 import dev.berth.cri.v1.ImageSpec;
+import dev.berth.cri.v1.LinuxPodSandboxConfig;
+import dev.berth.cri.v1.LinuxSandboxSecurityContext;
+import dev.berth.cri.v1.NamespaceMode;
+import dev.berth.cri.v1.NamespaceOption;
 import dev.berth.cri.v1.PodSandboxConfig;
 import dev.berth.cri.v1.PodSandboxMetadata;
 import dev.berth.cri.v1.PullImageRequest;
@@ -66,6 +70,10 @@ class LifecycleBench {
             PodSandboxConfig pod = PodSandboxConfig.newBuilder()
                     .setMetadata(PodSandboxMetadata.newBuilder().setName("bench-" + i).setNamespace("bench").setUid(uid))
                     .setHostname("bench-" + i)
+                    // kubelet's default: each container gets its own PID namespace, so no infra process runs.
+                    .setLinux(LinuxPodSandboxConfig.newBuilder().setSecurityContext(
+                            LinuxSandboxSecurityContext.newBuilder().setNamespaceOptions(
+                                    NamespaceOption.newBuilder().setPid(NamespaceMode.CONTAINER))))
                     .setLogDirectory(daemon.logDir.resolve(uid).toString())
                     .build();
             long t0 = System.nanoTime();
