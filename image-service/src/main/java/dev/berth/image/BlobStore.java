@@ -1,0 +1,96 @@
+package dev.berth.image;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * Content-addressed blobs under {@code <root>/blobs/sha256/<hex>}. A blob is written to a temp file
+ * under {@code <root>/ingest}, checked against its digest and size, then renamed in place: a blob
+ * file that exists is complete and verified. Thread-safe with the caller's per-digest lock.
+ */
+final class BlobStore {
+    private final Path blobs;
+    private final Path ingest;
+
+    BlobStore(Path root) throws IOException {
+        this.blobs = root.resolve("blobs").resolve("sha256");
+        this.ingest = root.resolve("ingest");
+        Files.createDirectories(blobs);
+        Files.createDirectories(ingest);
+        AtomicFiles.deleteTree(ingest); // half-written downloads of an earlier run
+        Files.createDirectories(ingest);
+    }
+
+    Path path(String digest) {
+        return blobs.resolve(Digests.hex(digest));
+    }
+
+    boolean has(String digest) {
+        return Files.isRegularFile(path(digest));
+    }
+
+    /**
+     * Copies {@code content} into the store if it has exactly {@code size} bytes (when {@code size >= 0})
+     * hashing to {@code digest}; throws {@link ImageException.Kind#FAILED} otherwise.
+     */
+    Path ingest(String digest, long size, InputStream content) throws IOException {
+        Path target = path(digest);
+        Path temp = ingest.resolve(Digests.hex(digest) + "." + UUID.randomUUID());
+        try {
+            MessageDigest md = Digests.sha256();
+            long written = 0;
+            byte[] buffer = new byte[1 << 16];
+            try (OutputStream out = Files.newOutputStream(temp, StandardOpenOption.CREATE_NEW)) {
+                for (int n; (n = content.read(buffer)) > 0; ) {
+                    written += n;
+                    if (size >= 0 && written > size) {
+                        throw new ImageException(ImageException.Kind.FAILED,
+                                "blob " + digest + " is longer than the " + size + " bytes announced");
+                    }
+                    md.update(buffer, 0, n);
+                    out.write(buffer, 0, n);
+                }
+            }
+            if (size >= 0 && written != size) {
+                throw new ImageException(ImageException.Kind.FAILED,
+                        "blob " + digest + " has " + written + " bytes, expected " + size);
+            }
+            String actual = Digests.format(md);
+            if (!actual.equals(digest)) {
+                throw new ImageException(ImageException.Kind.FAILED, "blob digest mismatch: expected " + digest + ", got " + actual);
+            }
+            try (var channel = java.nio.channels.FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                channel.force(true);
+            }
+            AtomicFiles.moveAtomically(temp, target);
+            return target;
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    byte[] read(String digest) throws IOException {
+        return Files.readAllBytes(path(digest));
+    }
+
+    void delete(String digest) throws IOException {
+        Files.deleteIfExists(path(digest));
+    }
+
+    Set<String> all() throws IOException {
+        Set<String> result = new HashSet<>();
+        try (Stream<Path> files = Files.list(blobs)) {
+            files.forEach(p -> result.add("sha256:" + p.getFileName()));
+        }
+        return result;
+    }
+}

@@ -1,0 +1,447 @@
+package dev.berth.image;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's images: pulls them from registries (through configured mirrors), keeps their blobs,
+ * unpacked layers and metadata under {@link ImageSettings#root()}, and mounts overlay root
+ * filesystems for containers. Metadata survives restarts; the constructor loads it.
+ *
+ * <p>Thread-safe. Pulls of different images run in parallel; the same blob or layer is fetched and
+ * unpacked once. Arguments must not be null unless documented; results are never null.
+ */
+public final class ImageStore implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ImageStore.class);
+    private static final Pattern HEX_ID = Pattern.compile("(?:sha256:)?([a-f0-9]{64})");
+    private static final Pattern HEX_PREFIX = Pattern.compile("(?:sha256:)?([a-f0-9]{3,63})");
+
+    private final ImageSettings settings;
+    private final Path root;
+    private final Path containers;
+    private final HttpClient http;
+    private final BlobStore blobs;
+    private final LayerStore layers;
+    private final MetadataStore metadata;
+    private final KeyedLocks locks = new KeyedLocks();
+    private final Puller puller;
+
+    private final Object lock = new Object();
+    private final Map<String, ImageRecord> images = new LinkedHashMap<>(); // by id
+    private final Map<String, RootfsRecord> rootfs = new HashMap<>(); // by container id
+    private final Map<String, Integer> inflight = new HashMap<>(); // digests and chain ids of running pulls
+
+    /** Opens (creating if needed) the store under {@code settings.root()} and loads its metadata. */
+    public ImageStore(ImageSettings settings) {
+        this.settings = settings;
+        this.root = settings.root().toAbsolutePath().normalize();
+        this.containers = root.resolve("containers");
+        try {
+            Files.createDirectories(containers);
+            this.blobs = new BlobStore(root);
+            this.layers = new LayerStore(root, new LayerUnpacker(Posix.isRoot()));
+            this.metadata = new MetadataStore(root);
+            for (ImageRecord record : metadata.load()) {
+                images.put(record.id(), record);
+            }
+            loadRootfsRecords();
+            this.http = RegistryClient.defaultHttpClient();
+            this.puller = new Puller(new RegistryClient(http), blobs, layers, locks);
+            synchronized (lock) {
+                collectGarbage();
+            }
+        } catch (IOException e) {
+            throw new ImageException(ImageException.Kind.FAILED, "cannot open image store at " + root + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void loadRootfsRecords() throws IOException {
+        try (Stream<Path> dirs = Files.list(containers)) {
+            for (Path dir : dirs.toList()) {
+                Path file = Rootfs.record(dir);
+                if (Files.isRegularFile(file)) {
+                    try {
+                        RootfsRecord record = AtomicFiles.JSON.readValue(file.toFile(), RootfsRecord.class);
+                        rootfs.put(record.containerId(), record);
+                    } catch (IOException e) {
+                        LOG.warn("unreadable rootfs record {}: {}", file, e.getMessage());
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Pulls {@code reference} (normalized first) and records it; {@code creds} may be null.
+     * Mirrors of the reference's registry are tried first, then the registry itself over https.
+     * The stored image keeps the name as asked (not the mirror's).
+     */
+    public Image pull(String reference, Credentials creds) {
+        Reference ref = Reference.parse(reference);
+        List<URI> endpoints = RegistryClient.endpoints(ref.domain(), settings.mirrors());
+        Set<String> pinned = new HashSet<>();
+        ImageException failure = null;
+        try {
+            for (URI endpoint : endpoints) {
+                try {
+                    Puller.Pulled pulled = puller.pull(endpoint, ref, creds, key -> pin(pinned, key));
+                    return record(ref, pulled);
+                } catch (ImageException e) {
+                    LOG.debug("pull of {} from {} failed: {}", ref, endpoint, e.getMessage());
+                    // Prefer the answer of the first endpoint that answered at all over "could not connect".
+                    if (failure == null || (failure.kind() == ImageException.Kind.UNAVAILABLE
+                            && e.kind() != ImageException.Kind.UNAVAILABLE)) {
+                        failure = e;
+                    }
+                }
+            }
+        } finally {
+            synchronized (lock) {
+                for (String key : pinned) {
+                    inflight.computeIfPresent(key, (k, n) -> n == 1 ? null : n - 1);
+                }
+            }
+        }
+        throw new ImageException(failure.kind(), "pulling " + ref + ": " + failure.getMessage(), failure);
+    }
+
+    private void pin(Set<String> pinned, String key) {
+        synchronized (lock) {
+            if (pinned.add(key)) {
+                inflight.merge(key, 1, Integer::sum);
+            }
+        }
+    }
+
+    private Image record(Reference ref, Puller.Pulled pulled) {
+        String id = pulled.configDigest();
+        String tag = ref.tag() == null ? null : ref.toString();
+        String repoDigest = ref.withDigest(pulled.manifestDigest());
+        synchronized (lock) {
+            try {
+                if (tag != null) {
+                    for (ImageRecord other : List.copyOf(images.values())) {
+                        if (!other.id().equals(id) && other.repoTags().contains(tag)) {
+                            List<String> tags = new ArrayList<>(other.repoTags());
+                            tags.remove(tag);
+                            ImageRecord moved = other.withTags(tags, other.repoDigests());
+                            metadata.save(moved);
+                            images.put(moved.id(), moved);
+                        }
+                    }
+                }
+                ImageRecord existing = images.get(id);
+                List<String> tags = new ArrayList<>(existing == null ? List.of() : existing.repoTags());
+                List<String> digests = new ArrayList<>(existing == null ? List.of() : existing.repoDigests());
+                if (tag != null && !tags.contains(tag)) {
+                    tags.add(tag);
+                }
+                if (!digests.contains(repoDigest)) {
+                    digests.add(repoDigest);
+                }
+                ImageRecord record = new ImageRecord(ImageRecord.VERSION, id, tags, digests, pulled.size(),
+                        pulled.config(), pulled.layers());
+                metadata.save(record);
+                images.put(id, record);
+                return record.toImage();
+            } catch (IOException e) {
+                throw new ImageException(ImageException.Kind.FAILED, "saving image " + id + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /**
+     * Finds an image by tag ({@code "busybox"} means {@code "docker.io/library/busybox:latest"}), by
+     * digest reference, by id ({@code "sha256:<hex>"} or bare hex) or by a unique id prefix of at
+     * least 3 hex characters. Empty if nothing (or more than one image, for a prefix) matches.
+     */
+    public Optional<Image> find(String refOrId) {
+        synchronized (lock) {
+            return Optional.ofNullable(resolve(refOrId)).map(ImageRecord::toImage);
+        }
+    }
+
+    private ImageRecord resolve(String refOrId) {
+        if (refOrId == null || refOrId.isBlank()) {
+            return null;
+        }
+        String text = refOrId.strip();
+        var full = HEX_ID.matcher(text);
+        if (full.matches()) {
+            ImageRecord byId = images.get("sha256:" + full.group(1));
+            if (byId != null || text.startsWith("sha256:")) {
+                return byId;
+            }
+        }
+        try {
+            Reference ref = Reference.parse(text);
+            String normalized = ref.toString();
+            for (ImageRecord r : images.values()) {
+                if (ref.digest() != null ? r.repoDigests().contains(normalized) : r.repoTags().contains(normalized)) {
+                    return r;
+                }
+            }
+        } catch (ImageException e) {
+            // not a reference: may still be an id prefix
+        }
+        var prefix = HEX_PREFIX.matcher(text);
+        if (prefix.matches()) {
+            List<ImageRecord> matches = images.values().stream()
+                    .filter(r -> r.id().startsWith("sha256:" + prefix.group(1))).toList();
+            return matches.size() == 1 ? matches.get(0) : null;
+        }
+        return null;
+    }
+
+    /** All images, in the order they were first stored. */
+    public List<Image> list() {
+        synchronized (lock) {
+            return images.values().stream().map(ImageRecord::toImage).toList();
+        }
+    }
+
+    /**
+     * RemoveImage semantics: a tag removes only that tag, and the image once no tag is left; an id
+     * or digest reference removes the image with all its tags. Unreferenced layers and blobs are
+     * deleted. Returns false if nothing matches.
+     *
+     * @throws ImageException {@code IN_USE} if a mounted container rootfs uses the image
+     */
+    public boolean remove(String refOrId) {
+        synchronized (lock) {
+            ImageRecord record = resolve(refOrId);
+            if (record == null) {
+                return false;
+            }
+            String tag = tagOf(refOrId, record);
+            try {
+                if (tag != null && record.repoTags().size() > 1) {
+                    List<String> tags = new ArrayList<>(record.repoTags());
+                    tags.remove(tag);
+                    ImageRecord untagged = record.withTags(tags, record.repoDigests());
+                    metadata.save(untagged);
+                    images.put(untagged.id(), untagged);
+                    return true;
+                }
+                for (RootfsRecord r : rootfs.values()) {
+                    if (r.imageId().equals(record.id())) {
+                        throw new ImageException(ImageException.Kind.IN_USE, "image " + record.id()
+                                + " is used by container " + r.containerId());
+                    }
+                }
+                metadata.delete(record.id());
+                images.remove(record.id());
+                collectGarbage();
+                return true;
+            } catch (IOException e) {
+                throw new ImageException(ImageException.Kind.FAILED, "removing image " + record.id() + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** The normalized tag {@code refOrId} named, or null if it named the image by id or digest. */
+    private static String tagOf(String refOrId, ImageRecord record) {
+        try {
+            Reference ref = Reference.parse(refOrId.strip());
+            return ref.tag() != null && record.repoTags().contains(ref.toString()) ? ref.toString() : null;
+        } catch (ImageException e) {
+            return null;
+        }
+    }
+
+    /** Deletes layers and blobs that no image, mounted rootfs or running pull refers to. Holds {@link #lock}. */
+    private void collectGarbage() throws IOException {
+        Set<String> keep = new HashSet<>(inflight.keySet());
+        for (ImageRecord r : images.values()) {
+            keep.add(r.configDigest());
+            for (ImageRecord.LayerRef l : r.layers()) {
+                keep.add(l.digest());
+                keep.add(l.chainId());
+            }
+        }
+        for (RootfsRecord r : rootfs.values()) {
+            keep.addAll(r.chainIds());
+        }
+        for (String chain : layers.all()) {
+            if (!keep.contains(chain)) {
+                layers.delete(chain);
+            }
+        }
+        for (String blob : blobs.all()) {
+            if (!keep.contains(blob)) {
+                blobs.delete(blob);
+            }
+        }
+    }
+
+    /** Bytes and inodes used under the store's root (blobs, layers, container upper dirs). */
+    public FsUsage usage() {
+        long[] totals = new long[2];
+        try {
+            Files.walkFileTree(root, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+                    totals[1]++;
+                    // merged is an overlay of the layers already counted.
+                    if (dir.getFileName() != null && dir.getFileName().toString().equals("merged")
+                            && dir.getParent() != null && dir.getParent().getParent() != null
+                            && dir.getParent().getParent().equals(containers)) {
+                        return FileVisitResult.SKIP_SUBTREE;
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                    totals[1]++;
+                    if (attrs.isRegularFile()) {
+                        totals[0] += attrs.size();
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException exc) {
+                    return FileVisitResult.CONTINUE; // removed while we walked
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        java.time.Instant at = java.time.Instant.now();
+        long now = at.getEpochSecond() * 1_000_000_000L + at.getNano();
+        return new FsUsage(root, totals[0], totals[1], now);
+    }
+
+    /**
+     * Mounts an overlay rootfs for {@code containerId} from the image's layers (any form
+     * {@link #find} accepts) with its own upper and work dirs; returns the merged directory.
+     * Idempotent. The image's layers cannot be removed while the rootfs exists.
+     *
+     * @throws ImageException {@code NOT_FOUND} for an unknown image
+     */
+    public Path mountRootfs(String containerId, String imageId) {
+        Rootfs.checkId(containerId);
+        Path dir = containers.resolve(containerId);
+        KeyedLocks.Held held = locks.lock("container " + containerId);
+        try {
+            RootfsRecord record;
+            boolean created = false;
+            synchronized (lock) {
+                record = rootfs.get(containerId);
+                if (record == null) {
+                    ImageRecord image = resolve(imageId);
+                    if (image == null) {
+                        throw new ImageException(ImageException.Kind.NOT_FOUND, "image " + imageId + " not found");
+                    }
+                    record = new RootfsRecord(1, containerId, image.id(), image.chainIds());
+                    try {
+                        AtomicFiles.writeJson(Rootfs.record(dir), record);
+                    } catch (IOException e) {
+                        throw new ImageException(ImageException.Kind.FAILED, "creating rootfs of " + containerId + ": " + e.getMessage(), e);
+                    }
+                    rootfs.put(containerId, record);
+                    created = true;
+                }
+            }
+            try {
+                List<Path> diffs = new ArrayList<>();
+                for (String chain : record.chainIds()) {
+                    Path diff = layers.diff(chain);
+                    if (!Files.isDirectory(diff)) {
+                        throw new ImageException(ImageException.Kind.FAILED, "layer " + chain + " of image "
+                                + record.imageId() + " is missing");
+                    }
+                    diffs.add(diff);
+                }
+                return Rootfs.mount(dir, diffs);
+            } catch (IOException | RuntimeException e) {
+                if (created) {
+                    dropRootfs(containerId, dir);
+                }
+                if (e instanceof ImageException ie) {
+                    throw ie;
+                }
+                throw new ImageException(ImageException.Kind.FAILED, "mounting rootfs of " + containerId + ": " + e.getMessage(), e);
+            }
+        } finally {
+            held.close();
+        }
+    }
+
+    private void dropRootfs(String containerId, Path dir) {
+        try {
+            Rootfs.remove(dir);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("cleaning up rootfs of {} failed: {}", containerId, e.getMessage());
+            return;
+        }
+        synchronized (lock) {
+            rootfs.remove(containerId);
+        }
+    }
+
+    /** Unmounts the container's rootfs (lazily if busy) and deletes its directories. Idempotent. */
+    public void unmountRootfs(String containerId) {
+        Rootfs.checkId(containerId);
+        Path dir = containers.resolve(containerId);
+        KeyedLocks.Held held = locks.lock("container " + containerId);
+        try {
+            Rootfs.remove(dir);
+            synchronized (lock) {
+                rootfs.remove(containerId);
+            }
+        } catch (IOException e) {
+            throw new ImageException(ImageException.Kind.FAILED, "unmounting rootfs of " + containerId + ": " + e.getMessage(), e);
+        } finally {
+            held.close();
+        }
+    }
+
+    /** Ids of containers that have a rootfs directory (mounted or not), for start-up reconciliation. */
+    public Set<String> mountedContainers() {
+        Set<String> result = new TreeSet<>();
+        try (Stream<Path> dirs = Files.list(containers)) {
+            dirs.filter(Files::isDirectory).forEach(d -> result.add(d.getFileName().toString()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return result;
+    }
+
+    /**
+     * {@code "busybox"} becomes {@code "docker.io/library/busybox:latest"}; a reference with a digest
+     * becomes {@code name@sha256:...}.
+     *
+     * @throws ImageException {@code INVALID_REFERENCE} if it is not an image reference
+     */
+    public static String normalize(String reference) {
+        return Reference.parse(reference).toString();
+    }
+
+    /** Releases the HTTP client. Stored data and mounts stay. */
+    @Override
+    public void close() {
+        http.shutdownNow();
+    }
+}

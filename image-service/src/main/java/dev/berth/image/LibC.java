@@ -1,0 +1,70 @@
+package dev.berth.image;
+
+import jnr.ffi.LibraryLoader;
+import jnr.ffi.annotations.SaveError;
+
+/**
+ * The few libc calls the JDK lacks, bound once through jnr-ffi (which needs a public interface). Not
+ * part of the API of this module; thread-safe.
+ */
+public interface LibC {
+    int AT_FDCWD = -100;
+    int AT_SYMLINK_NOFOLLOW = 0x100;
+    int S_IFCHR = 0020000;
+    int S_IFBLK = 0060000;
+    int S_IFIFO = 0010000;
+    int MNT_DETACH = 2;
+    int EPERM = 1;
+    int ENOENT = 2;
+    int EBUSY = 16;
+    int EINVAL = 22;
+
+    @SaveError
+    int mount(String source, String target, String fstype, long flags, String data);
+
+    @SaveError
+    int umount2(String target, int flags);
+
+    @SaveError
+    int mknod(String path, int mode, long dev);
+
+    @SaveError
+    int chmod(String path, int mode);
+
+    @SaveError
+    int lchown(String path, int uid, int gid);
+
+    @SaveError
+    int lsetxattr(String path, String name, byte[] value, long size, int flags);
+
+    @SaveError
+    long lgetxattr(String path, String name, byte[] value, long size);
+
+    /** {@code times} is {atime_sec, atime_nsec, mtime_sec, mtime_nsec}. */
+    @SaveError
+    int utimensat(int dirfd, String path, long[] times, int flags);
+
+    int geteuid();
+
+    String strerror(int errnum);
+
+    static LibC get() {
+        return Holder.INSTANCE;
+    }
+
+    static int errno() {
+        return jnr.ffi.Runtime.getRuntime(get()).getLastError();
+    }
+
+    static long makedev(long major, long minor) {
+        return ((major & 0xfffff000L) << 32) | ((major & 0xfffL) << 8)
+                | ((minor & 0xffffff00L) << 12) | (minor & 0xffL);
+    }
+
+    final class Holder {
+        static final LibC INSTANCE = LibraryLoader.create(LibC.class).load("c");
+
+        private Holder() {
+        }
+    }
+}
