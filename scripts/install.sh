@@ -17,14 +17,16 @@ rm -rf "$prefix.new"
 mkdir -p "$prefix.new/lib"
 cp cri-server/target/cri-server-*.jar "$prefix.new/berth.jar"
 cp cri-server/target/lib/*.jar "$prefix.new/lib/"
+cp cri-server/src/main/dist/jvm.options "$prefix.new/jvm.options"
 rm -rf "$prefix"
 mv "$prefix.new" "$prefix"
 
 cat > /usr/local/bin/berth <<LAUNCHER
 #!/bin/sh
 # Starts Berth on the JDK found at install time (a JDK 21 or newer).
-exec "\${BERTH_JAVA:-$JDK/bin/java}" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xss512k \\
-    \${BERTH_JAVA_OPTS:--Xmx256m} -cp "$prefix/berth.jar:$prefix/lib/*" dev.berth.server.Main "\$@"
+# JVM options come from $prefix/jvm.options; BERTH_JAVA_OPTS adds to them.
+exec "\${BERTH_JAVA:-$JDK/bin/java}" \$(grep -v '^#' "$prefix/jvm.options") \${BERTH_JAVA_OPTS:-} \\
+    -cp "$prefix/berth.jar:$prefix/lib/*" dev.berth.server.Main "\$@"
 LAUNCHER
 chmod 755 /usr/local/bin/berth
 

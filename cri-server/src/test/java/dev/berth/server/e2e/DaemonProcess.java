@@ -80,8 +80,10 @@ final class DaemonProcess implements AutoCloseable {
                 registry));
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
-        command.add("--enable-native-access=ALL-UNNAMED");
-        command.add("-XX:+UseSerialGC");
+        // The JVM options the installed launcher uses, so tests and benchmarks see the shipped daemon.
+        Files.readAllLines(Path.of("src/main/dist/jvm.options")).stream()
+                .filter(line -> !line.isBlank() && !line.startsWith("#"))
+                .forEach(command::add);
         command.add("-cp");
         command.add(System.getProperty("berth.jar") + ":" + System.getProperty("berth.lib") + "/*");
         command.add("dev.berth.server.Main");
