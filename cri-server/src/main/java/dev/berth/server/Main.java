@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 /** The {@code berth} command: runs the daemon, or prints its effective configuration. */
 @Command(name = "berth", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
@@ -22,6 +23,11 @@ public final class Main implements Callable<Integer> {
     private ConfigOptions options = new ConfigOptions();
 
     public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line with Berth's error handling; {@code main} runs it. */
+    static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new Main());
         commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof ConfigLoader.ConfigException) {
@@ -30,7 +36,7 @@ public final class Main implements Callable<Integer> {
             }
             throw e;
         });
-        System.exit(commandLine.execute(args));
+        return commandLine;
     }
 
     @Override
@@ -61,30 +67,38 @@ public final class Main implements Callable<Integer> {
 
     /** Options that shape the configuration, shared by the daemon and {@code berth config}. */
     static final class ConfigOptions {
-        @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+        @Option(scope = ScopeType.INHERIT,
+                names = {"-c", "--config"}, paramLabel = "FILE",
                 description = "Config file (default: ${DEFAULT-VALUE}); FILE.d/*.toml are read after it.")
         Path config = ConfigLoader.DEFAULT_FILE;
 
-        @Option(names = "--socket", paramLabel = "PATH", description = "The CRI unix socket.")
+        @Option(scope = ScopeType.INHERIT,
+                names = "--socket", paramLabel = "PATH", description = "The CRI unix socket.")
         String socket;
 
-        @Option(names = "--root", paramLabel = "DIR", description = "Persistent state directory.")
+        @Option(scope = ScopeType.INHERIT,
+                names = "--root", paramLabel = "DIR", description = "Persistent state directory.")
         String root;
 
-        @Option(names = "--state", paramLabel = "DIR", description = "Volatile state directory.")
+        @Option(scope = ScopeType.INHERIT,
+                names = "--state", paramLabel = "DIR", description = "Volatile state directory.")
         String state;
 
-        @Option(names = "--log-level", paramLabel = "LEVEL", description = "error, warn, info, debug or trace.")
+        @Option(scope = ScopeType.INHERIT,
+                names = "--log-level", paramLabel = "LEVEL", description = "error, warn, info, debug or trace.")
         String logLevel;
 
-        @Option(names = "--metrics-address", paramLabel = "HOST:PORT",
+        @Option(scope = ScopeType.INHERIT,
+                names = "--metrics-address", paramLabel = "HOST:PORT",
                 description = "Where to serve Prometheus metrics; empty disables.")
         String metricsAddress;
 
-        @Option(names = "--cni-conf-dir", paramLabel = "DIR", description = "CNI network configs.")
+        @Option(scope = ScopeType.INHERIT,
+                names = "--cni-conf-dir", paramLabel = "DIR", description = "CNI network configs.")
         String cniConfDir;
 
-        @Option(names = "--set", paramLabel = "KEY=VALUE",
+        @Option(scope = ScopeType.INHERIT,
+                names = "--set", paramLabel = "KEY=VALUE",
                 description = "Override any config key, e.g. --set runtime.runc=/usr/bin/runc.")
         Map<String, String> extra = new LinkedHashMap<>();
 
@@ -110,12 +124,16 @@ public final class Main implements Callable<Integer> {
     @Command(name = "config", mixinStandardHelpOptions = true,
             description = "Print the effective configuration (defaults, file, drop-ins and flags merged).")
     static final class ConfigCommand implements Callable<Integer> {
-        @CommandLine.Mixin
-        private ConfigOptions options = new ConfigOptions();
+        @CommandLine.ParentCommand
+        private Main parent;
+
+        @CommandLine.Spec
+        private CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() {
-            System.out.print(ConfigLoader.render(options.load()));
+            spec.commandLine().getOut().print(ConfigLoader.render(parent.options.load()));
+            spec.commandLine().getOut().flush();
             return 0;
         }
     }
