@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * {@link SandboxException}; stop and remove of an unknown sandbox or container succeed quietly, while
  * {@link #stopContainer} of an unknown id raises NOT_FOUND because it has no status to return.
  */
-public final class PodRuntime implements AutoCloseable {
+public final class PodRuntime implements SandboxRuntime {
 
     private static final Logger log = LoggerFactory.getLogger(PodRuntime.class);
     static final int STATE_VERSION = 1;

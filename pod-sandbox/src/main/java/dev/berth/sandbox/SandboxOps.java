@@ -41,8 +41,9 @@ final class SandboxOps {
         return c.getLinux().getSecurityContext().getNamespaceOptions();
     }
 
+    /** The pod's hostname; like containerd and CRI-O, a pod that names none gets the node's. */
     static String hostname(PodSandboxConfig c) {
-        return c.getHostname().isEmpty() ? c.getMetadata().getName() : c.getHostname();
+        return c.getHostname().isEmpty() ? hostHostname() : c.getHostname();
     }
 
     SandboxInfo create(String id, PodSandboxConfig config, String runtimeHandler) {

@@ -86,6 +86,10 @@ public final class RunPodSandbox {
         if (config.getMetadata().getUid().isEmpty()) {
             throw Errors.invalid("config.metadata.uid", "is required");
         }
+        // The kernel keeps at most 64 bytes of hostname; longer ones would fail deep inside namespace setup.
+        if (config.getHostname().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 64) {
+            throw Errors.invalid("config.hostname", "is longer than 64 bytes");
+        }
         String handler = request.getRuntimeHandler();
         if (!handler.isEmpty() && !services.config().runtime().handlers().contains(handler)) {
             throw Errors.invalid("runtime_handler", "\"" + handler + "\" is not configured (known: "

@@ -1,0 +1,75 @@
+package dev.berth.sandbox;
+
+import dev.berth.cri.v1.ContainerConfig;
+import dev.berth.cri.v1.PodSandboxConfig;
+import dev.berth.oci.ImageSpec;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What the CRI server needs from the pod runtime: the lifecycle of pod sandboxes and their containers, and
+ * snapshots of both. {@link PodRuntime} is the real implementation; unit tests of the CRI handlers use an
+ * in-memory one.
+ *
+ * <p>Implementations are thread-safe. Arguments must not be null; results are never null (absence is an
+ * empty {@link Optional}). Failures are {@link SandboxException}s whose {@link SandboxException#kind()} maps to
+ * a CRI status code. Stop and remove of an unknown sandbox or container succeed quietly, except
+ * {@link #stopContainer}, which raises {@code NOT_FOUND} because it has no status to return.
+ */
+public interface SandboxRuntime extends AutoCloseable {
+
+    /** Reloads stored state, reconciles it with the host and removes half-made leftovers. Call once before use. */
+    void recover();
+
+    /**
+     * Reserves the pod's name, pins its namespaces (no network namespace when the pod uses the host's network,
+     * which {@link SandboxInfo#netnsPath()} null then tells) and records it as READY. {@code runtimeHandler}
+     * may be "". A failure leaves nothing behind.
+     */
+    SandboxInfo createSandbox(String id, PodSandboxConfig config, String runtimeHandler);
+
+    /** Records the pod's addresses once it is attached to the network; {@code ip} may be "". */
+    SandboxInfo setSandboxNetwork(String id, String ip, List<String> additionalIps);
+
+    /** Stops the sandbox's containers (killing them at once), then its infra process; idempotent. */
+    void stopSandbox(String id);
+
+    /** Unpins the sandbox's namespaces and unmounts its shm; idempotent. Call after network teardown. */
+    void releaseNamespaces(String id);
+
+    /** Removes a sandbox; idempotent. {@code FAILED_PRECONDITION} while any of its containers remains. */
+    void removeSandbox(String id);
+
+    /** The sandbox with exactly this id. */
+    Optional<SandboxInfo> sandbox(String id);
+
+    /** Every sandbox, oldest first. */
+    List<SandboxInfo> sandboxes();
+
+    /**
+     * Writes the container's OCI bundle over the mounted {@code rootfs} and has runc create it (not start it).
+     * {@code imageId} and {@code imageRef} are reported back by status calls.
+     */
+    ContainerInfo createContainer(String id, String sandboxId, ContainerConfig config, ImageSpec image,
+                                  String imageId, String imageRef, Path rootfs);
+
+    /** Starts a created container. */
+    ContainerInfo startContainer(String id);
+
+    /** Stops a container: its stop signal, then SIGKILL after {@code timeoutSeconds}; idempotent. */
+    ContainerInfo stopContainer(String id, long timeoutSeconds);
+
+    /** Kills the container if it runs and deletes it; idempotent. Its root filesystem is not touched. */
+    void removeContainer(String id);
+
+    /** The container with exactly this id, its status refreshed from its exit file. */
+    Optional<ContainerInfo> container(String id);
+
+    /** Every container, oldest first. */
+    List<ContainerInfo> containers();
+
+    /** Releases what the runtime holds for itself; containers keep running. Never throws a checked exception. */
+    @Override
+    void close();
+}
