@@ -33,8 +33,9 @@ final class DaemonProcess implements AutoCloseable {
     final String bridge;
     final String subnetPrefix;
     final String cgroupParent;
-    private final Process process;
-    private final ManagedChannel channel;
+    private final List<String> command = new ArrayList<>();
+    private Process process;
+    private ManagedChannel channel;
 
     private DaemonProcess(Path dir, URI registry) throws IOException {
         this.dir = dir;
@@ -78,7 +79,6 @@ final class DaemonProcess implements AutoCloseable {
                 address = "127.0.0.1:0"
                 """.formatted(socket, dir.resolve("root"), dir.resolve("state"), cgroupParent, cniConfDir,
                 registry));
-        List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         // The JVM options the installed launcher uses, so tests and benchmarks see the shipped daemon.
         Files.readAllLines(Path.of("src/main/dist/jvm.options")).stream()
@@ -89,32 +89,43 @@ final class DaemonProcess implements AutoCloseable {
         command.add("dev.berth.server.Main");
         command.add("--config");
         command.add(config.toString());
-        process = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve("berth.log").toFile())
-                .start();
-        channel = Grpc.newChannelBuilder("unix://" + socket, InsecureChannelCredentials.create()).build();
     }
 
     /** Starts a daemon in {@code dir} and waits until it answers Version. */
     static DaemonProcess start(Path dir, URI registry) throws IOException {
         DaemonProcess daemon = new DaemonProcess(dir, registry);
+        daemon.launch();
+        return daemon;
+    }
+
+    /** Stops the daemon with SIGTERM and starts it again on the same configuration and state. */
+    void restart() throws IOException {
+        close();
+        launch();
+    }
+
+    private void launch() throws IOException {
+        process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("berth.log").toFile()))
+                .start();
+        channel = Grpc.newChannelBuilder("unix://" + socket, InsecureChannelCredentials.create()).build();
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (true) {
-            if (!daemon.process.isAlive()) {
-                throw new IllegalStateException("berth exited with " + daemon.process.exitValue() + ":\n" + daemon.log());
+            if (!process.isAlive()) {
+                throw new IllegalStateException("berth exited with " + process.exitValue() + ":\n" + log());
             }
-            if (Files.exists(daemon.socket)) {
+            if (Files.exists(socket)) {
                 try {
-                    daemon.runtime().withDeadlineAfter(2, TimeUnit.SECONDS).version(VersionRequest.getDefaultInstance());
-                    return daemon;
+                    runtime().withDeadlineAfter(2, TimeUnit.SECONDS).version(VersionRequest.getDefaultInstance());
+                    return;
                 } catch (StatusRuntimeException notYet) {
                     // still binding or recovering
                 }
             }
             if (System.nanoTime() > deadline) {
-                daemon.close();
-                throw new IllegalStateException("berth did not answer within 60 s:\n" + daemon.log());
+                close();
+                throw new IllegalStateException("berth did not answer within 60 s:\n" + log());
             }
             try {
                 Thread.sleep(50);

@@ -182,6 +182,60 @@ class PodLifecycleIT {
     }
 
     @Test
+    void daemonRestart_leavesRunningContainersRunning_andFindsThemAgain() throws Exception {
+        images().pullImage(PullImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(IMAGE)).build());
+        String uid = UUID.randomUUID().toString();
+        PodSandboxConfig podConfig = PodSandboxConfig.newBuilder()
+                .setMetadata(PodSandboxMetadata.newBuilder().setName("survivor").setNamespace("e2e").setUid(uid))
+                .setHostname("survivor")
+                .setLogDirectory(daemon.logDir.resolve(uid).toString())
+                .build();
+        String podId = daemon.runtime().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(podConfig).build())
+                .getPodSandboxId();
+        String containerId = daemon.runtime().createContainer(CreateContainerRequest.newBuilder()
+                .setPodSandboxId(podId).setSandboxConfig(podConfig)
+                .setConfig(ContainerConfig.newBuilder()
+                        .setMetadata(ContainerMetadata.newBuilder().setName("sleeper"))
+                        .setImage(ImageSpec.newBuilder().setImage(IMAGE))
+                        .addCommand("sleep").addArgs("600")
+                        .setLogPath("sleeper.log"))
+                .build()).getContainerId();
+        daemon.runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(containerId).build());
+        ContainerStatus before = status(containerId);
+        assertThat(before.getState()).isEqualTo(ContainerState.CONTAINER_RUNNING);
+        String podIp = daemon.runtime().podSandboxStatus(PodSandboxStatusRequest.newBuilder()
+                .setPodSandboxId(podId).build()).getStatus().getNetwork().getIp();
+
+        daemon.restart();
+
+        ContainerStatus after = status(containerId);
+        assertThat(after.getState()).isEqualTo(ContainerState.CONTAINER_RUNNING);
+        assertThat(after.getStartedAt()).isEqualTo(before.getStartedAt());
+        var pod = daemon.runtime().podSandboxStatus(PodSandboxStatusRequest.newBuilder()
+                .setPodSandboxId(podId).build()).getStatus();
+        assertThat(pod.getState()).isEqualTo(PodSandboxState.SANDBOX_READY);
+        assertThat(pod.getNetwork().getIp()).isEqualTo(podIp);
+        assertThat(run("ping", "-c", "1", "-W", "2", podIp)).as("ping " + podIp).isZero();
+
+        // The pod shares one PID namespace (the CRI default), so catatonit is pid 1 and sleep is not:
+        // SIGTERM's default action ends it at once, and conmon reports 128 + 15.
+        daemon.runtime().stopContainer(StopContainerRequest.newBuilder().setContainerId(containerId).setTimeout(5)
+                .build());
+        ContainerStatus stopped = status(containerId);
+        assertThat(stopped.getState()).isEqualTo(ContainerState.CONTAINER_EXITED);
+        assertThat(stopped.getExitCode()).isEqualTo(143);
+        daemon.runtime().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
+        daemon.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
+        images().removeImage(RemoveImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(IMAGE)).build());
+
+        assertNothingLeaked();
+    }
+
+    private static dev.berth.cri.v1.ImageServiceGrpc.ImageServiceBlockingStub images() {
+        return daemon.images();
+    }
+
+    @Test
     void badRequests_getClearErrors_andLeaveNothingBehind() {
         var runtime = daemon.runtime();
         assertThatThrownBy(() -> runtime.runPodSandbox(RunPodSandboxRequest.newBuilder()

@@ -157,6 +157,12 @@ class RuntimeServiceTest {
     }
 
     @Test
+    void runPodSandbox_hostnameOver64Bytes_isInvalidNamingHostname() {
+        assertInvalid(() -> runtime.runPodSandbox(RunPodSandboxRequest.newBuilder()
+                .setConfig(validPod().toBuilder().setHostname("h".repeat(65))).build()), "config.hostname");
+    }
+
+    @Test
     void createContainer_withoutSandboxId_isInvalid() {
         assertInvalid(() -> runtime.createContainer(CreateContainerRequest.getDefaultInstance()), "pod_sandbox_id");
     }

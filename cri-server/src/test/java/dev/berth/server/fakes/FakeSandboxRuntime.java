@@ -1,0 +1,296 @@
+package dev.berth.server.fakes;
+
+import dev.berth.cri.v1.ContainerConfig;
+import dev.berth.cri.v1.NamespaceMode;
+import dev.berth.cri.v1.PodSandboxConfig;
+import dev.berth.oci.ImageSpec;
+import dev.berth.sandbox.ContainerInfo;
+import dev.berth.sandbox.ContainerState;
+import dev.berth.sandbox.SandboxException;
+import dev.berth.sandbox.SandboxException.Kind;
+import dev.berth.sandbox.SandboxInfo;
+import dev.berth.sandbox.SandboxRuntime;
+import dev.berth.sandbox.SandboxState;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * An in-memory {@link SandboxRuntime}: sandboxes and containers are records in maps, with the state changes and
+ * error kinds of the real runtime (idempotent stop and remove, NOT_FOUND for stopContainer of an unknown id,
+ * FAILED_PRECONDITION for removing a pod that still has containers). Every call is recorded in the
+ * {@link CallLog} as {@code runtime.<method>(...)}; {@link #failOn} makes a method throw after recording.
+ * The {@code add}/{@code put} methods seed state without recording. Creation times come from a counter, so
+ * they are distinct and increasing. Thread-safe.
+ */
+public final class FakeSandboxRuntime implements SandboxRuntime {
+
+    /** What CreateContainer handed the runtime for one container. */
+    public record ContainerCreation(String id, String sandboxId, ContainerConfig config, ImageSpec image,
+                                    String imageId, String imageRef, Path rootfs) {
+    }
+
+    /** The exit code a container stopped by the fake reports, as if SIGKILLed. */
+    public static final int KILLED_EXIT_CODE = 137;
+    /** The pid a container started by the fake reports. */
+    public static final long PID = 4242;
+
+    private final CallLog log;
+    private final Failures failures = new Failures(SandboxRuntime.class);
+    private final Map<String, SandboxInfo> sandboxes = new LinkedHashMap<>();
+    private final Map<String, ContainerInfo> containers = new LinkedHashMap<>();
+    private final Map<String, ContainerCreation> creations = new LinkedHashMap<>();
+    private final Set<String> released = new HashSet<>();
+    private long clock = 1_000_000_000L;
+    private boolean closed;
+
+    public FakeSandboxRuntime(CallLog log) {
+        this.log = log;
+    }
+
+    /** Makes every later call of {@code method} (a {@link SandboxRuntime} method name) throw {@code failure}. */
+    public synchronized void failOn(String method, RuntimeException failure) {
+        failures.failOn(method, failure);
+    }
+
+    public synchronized void clearFailures() {
+        failures.clear();
+    }
+
+    /** The netns path the fake gives a pod that has its own network namespace. */
+    public static String netnsPath(String sandboxId) {
+        return "/run/berth/ns/net-" + sandboxId;
+    }
+
+    /** The cgroup parent the fake gives a pod. */
+    public static String cgroupParent(String sandboxId) {
+        return "/berth/pod-" + sandboxId;
+    }
+
+    /** Seeds a READY sandbox, as createSandbox would make it; not recorded. */
+    public synchronized SandboxInfo addSandbox(String id, PodSandboxConfig config) {
+        SandboxInfo sandbox = newSandbox(id, config, "");
+        sandboxes.put(id, sandbox);
+        return sandbox;
+    }
+
+    /** Seeds or replaces a sandbox as given; not recorded. */
+    public synchronized void put(SandboxInfo sandbox) {
+        sandboxes.put(sandbox.id(), sandbox);
+    }
+
+    /** Seeds a container of {@code sandboxId} in the given state with plausible times; not recorded. */
+    public synchronized ContainerInfo addContainer(String id, String sandboxId, ContainerConfig config,
+                                                   ContainerState state) {
+        long created = tick();
+        long started = state == ContainerState.CREATED ? 0 : tick();
+        long finished = state == ContainerState.EXITED ? tick() : 0;
+        ContainerInfo container = new ContainerInfo(id, sandboxId, config, "sha256:" + "ab".repeat(32),
+                "docker.io/library/busybox@sha256:" + "cd".repeat(32), created, started, finished,
+                0, state == ContainerState.EXITED ? "Completed" : "", "",
+                "/var/log/pods/" + id + ".log", state == ContainerState.RUNNING ? PID : 0, state);
+        containers.put(id, container);
+        return container;
+    }
+
+    /** Seeds or replaces a container as given; not recorded. */
+    public synchronized void put(ContainerInfo container) {
+        containers.put(container.id(), container);
+    }
+
+    /** What createContainer received for {@code id}, if it was called. */
+    public synchronized Optional<ContainerCreation> creation(String id) {
+        return Optional.ofNullable(creations.get(id));
+    }
+
+    /** Whether releaseNamespaces ran for {@code sandboxId}. */
+    public synchronized boolean namespacesReleased(String sandboxId) {
+        return released.contains(sandboxId);
+    }
+
+    public synchronized boolean closed() {
+        return closed;
+    }
+
+    @Override
+    public synchronized void recover() {
+        call("recover", false);
+    }
+
+    @Override
+    public synchronized SandboxInfo createSandbox(String id, PodSandboxConfig config, String runtimeHandler) {
+        call("createSandbox", false, id, runtimeHandler);
+        if (sandboxes.containsKey(id)) {
+            throw new SandboxException(Kind.ALREADY_EXISTS, "sandbox " + id + " already exists");
+        }
+        SandboxInfo sandbox = newSandbox(id, config, runtimeHandler);
+        sandboxes.put(id, sandbox);
+        return sandbox;
+    }
+
+    @Override
+    public synchronized SandboxInfo setSandboxNetwork(String id, String ip, List<String> additionalIps) {
+        call("setSandboxNetwork", false, id, ip, additionalIps);
+        SandboxInfo s = requireSandbox(id);
+        SandboxInfo updated = new SandboxInfo(s.id(), s.config(), s.runtimeHandler(), s.createdAtNanos(), s.state(),
+                s.netnsPath(), ip, additionalIps, s.cgroupParent());
+        sandboxes.put(id, updated);
+        return updated;
+    }
+
+    @Override
+    public synchronized void stopSandbox(String id) {
+        call("stopSandbox", false, id);
+        SandboxInfo s = sandboxes.get(id);
+        if (s == null) {
+            return;
+        }
+        for (ContainerInfo c : List.copyOf(containers.values())) {
+            if (c.sandboxId().equals(id) && c.state() != ContainerState.EXITED) {
+                containers.put(c.id(), exited(c));
+            }
+        }
+        sandboxes.put(id, new SandboxInfo(s.id(), s.config(), s.runtimeHandler(), s.createdAtNanos(),
+                SandboxState.NOTREADY, s.netnsPath(), s.ip(), s.additionalIps(), s.cgroupParent()));
+    }
+
+    @Override
+    public synchronized void releaseNamespaces(String id) {
+        call("releaseNamespaces", false, id);
+        if (sandboxes.containsKey(id)) {
+            released.add(id);
+        }
+    }
+
+    @Override
+    public synchronized void removeSandbox(String id) {
+        call("removeSandbox", false, id);
+        long remaining = containers.values().stream().filter(c -> c.sandboxId().equals(id)).count();
+        if (remaining > 0) {
+            throw new SandboxException(Kind.FAILED_PRECONDITION, "sandbox " + id + " still has " + remaining
+                    + " container(s)");
+        }
+        sandboxes.remove(id);
+    }
+
+    @Override
+    public synchronized Optional<SandboxInfo> sandbox(String id) {
+        call("sandbox", true, id);
+        return Optional.ofNullable(sandboxes.get(id));
+    }
+
+    @Override
+    public synchronized List<SandboxInfo> sandboxes() {
+        call("sandboxes", true);
+        return List.copyOf(sandboxes.values());
+    }
+
+    @Override
+    public synchronized ContainerInfo createContainer(String id, String sandboxId, ContainerConfig config,
+                                                      ImageSpec image, String imageId, String imageRef,
+                                                      Path rootfs) {
+        call("createContainer", false, id, sandboxId);
+        requireSandbox(sandboxId);
+        if (containers.containsKey(id)) {
+            throw new SandboxException(Kind.ALREADY_EXISTS, "container " + id + " already exists");
+        }
+        creations.put(id, new ContainerCreation(id, sandboxId, config, image, imageId, imageRef, rootfs));
+        ContainerInfo container = new ContainerInfo(id, sandboxId, config, imageId, imageRef, tick(), 0, 0, 0, "",
+                "", "/var/log/pods/" + id + ".log", 0, ContainerState.CREATED);
+        containers.put(id, container);
+        return container;
+    }
+
+    @Override
+    public synchronized ContainerInfo startContainer(String id) {
+        call("startContainer", false, id);
+        ContainerInfo c = requireContainer(id);
+        if (c.state() != ContainerState.CREATED) {
+            throw new SandboxException(Kind.FAILED_PRECONDITION, "container " + id + " is " + c.state());
+        }
+        ContainerInfo started = new ContainerInfo(c.id(), c.sandboxId(), c.config(), c.imageId(), c.imageRef(),
+                c.createdAtNanos(), tick(), 0, 0, "", "", c.logPath(), PID, ContainerState.RUNNING);
+        containers.put(id, started);
+        return started;
+    }
+
+    @Override
+    public synchronized ContainerInfo stopContainer(String id, long timeoutSeconds) {
+        call("stopContainer", false, id, timeoutSeconds);
+        ContainerInfo c = requireContainer(id);
+        if (c.state() == ContainerState.EXITED) {
+            return c;
+        }
+        ContainerInfo stopped = exited(c);
+        containers.put(id, stopped);
+        return stopped;
+    }
+
+    @Override
+    public synchronized void removeContainer(String id) {
+        call("removeContainer", false, id);
+        containers.remove(id);
+    }
+
+    @Override
+    public synchronized Optional<ContainerInfo> container(String id) {
+        call("container", true, id);
+        return Optional.ofNullable(containers.get(id));
+    }
+
+    @Override
+    public synchronized List<ContainerInfo> containers() {
+        call("containers", true);
+        return List.copyOf(containers.values());
+    }
+
+    @Override
+    public synchronized void close() {
+        call("close", false);
+        closed = true;
+    }
+
+    private void call(String method, boolean query, Object... args) {
+        log.record("runtime." + method, query, args);
+        failures.check(method);
+    }
+
+    private SandboxInfo newSandbox(String id, PodSandboxConfig config, String runtimeHandler) {
+        boolean hostNetwork = config.getLinux().getSecurityContext().getNamespaceOptions().getNetwork()
+                == NamespaceMode.NODE;
+        return new SandboxInfo(id, config, runtimeHandler, tick(), SandboxState.READY,
+                hostNetwork ? null : netnsPath(id), "", new ArrayList<>(), cgroupParent(id));
+    }
+
+    private ContainerInfo exited(ContainerInfo c) {
+        return new ContainerInfo(c.id(), c.sandboxId(), c.config(), c.imageId(), c.imageRef(), c.createdAtNanos(),
+                c.startedAtNanos(), tick(), KILLED_EXIT_CODE, "Error", "", c.logPath(), c.pid(),
+                ContainerState.EXITED);
+    }
+
+    private SandboxInfo requireSandbox(String id) {
+        SandboxInfo s = sandboxes.get(id);
+        if (s == null) {
+            throw new SandboxException(Kind.NOT_FOUND, "sandbox " + id + " not found");
+        }
+        return s;
+    }
+
+    private ContainerInfo requireContainer(String id) {
+        ContainerInfo c = containers.get(id);
+        if (c == null) {
+            throw new SandboxException(Kind.NOT_FOUND, "container " + id + " not found");
+        }
+        return c;
+    }
+
+    private long tick() {
+        clock += 1_000;
+        return clock;
+    }
+}
