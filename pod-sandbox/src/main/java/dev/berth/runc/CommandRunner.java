@@ -1,5 +1,6 @@
 package dev.berth.runc;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -16,7 +17,16 @@ public interface CommandRunner {
      * @param stdin bytes to feed the program, or null for none
      * @throws CommandException when the program exits non-zero, cannot start or exceeds the timeout
      */
-    CommandResult run(List<String> argv, byte[] stdin, Duration timeout);
+    default CommandResult run(List<String> argv, byte[] stdin, Duration timeout) {
+        return run(argv, stdin, timeout, null);
+    }
+
+    /**
+     * Runs {@code argv} in {@code workDir} (null: the daemon's own) to completion within {@code timeout}.
+     *
+     * @throws CommandException when the program exits non-zero, cannot start or exceeds the timeout
+     */
+    CommandResult run(List<String> argv, byte[] stdin, Duration timeout, Path workDir);
 
     /** Runs {@code argv} without input. */
     default CommandResult run(List<String> argv, Duration timeout) {

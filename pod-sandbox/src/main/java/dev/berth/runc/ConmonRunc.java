@@ -75,7 +75,9 @@ public final class ConmonRunc implements OciRuntime {
             throw new UncheckedIOException(e);
         }
         List<String> argv = conmonArgs(l);
-        runner.run(argv, RUNC_TIMEOUT);
+        // conmon writes its "oom" marker into its working directory when the container is OOM-killed;
+        // running it in the bundle puts the marker where the status refresh looks for it.
+        runner.run(argv, null, RUNC_TIMEOUT, l.bundle());
         long deadline = System.nanoTime() + CREATE_TIMEOUT.toNanos();
         Poller poller = new Poller();
         while (true) {

@@ -21,13 +21,14 @@ public final class ProcessRunner implements CommandRunner {
     private static final int MAX_CAPTURE = 1 << 20;
 
     @Override
-    public CommandResult run(List<String> argv, byte[] stdin, Duration timeout) {
+    public CommandResult run(List<String> argv, byte[] stdin, Duration timeout, Path workDir) {
         Path out = null;
         Path err = null;
         try {
             out = Files.createTempFile("berth-cmd", ".out");
             err = Files.createTempFile("berth-cmd", ".err");
             ProcessBuilder pb = new ProcessBuilder(argv)
+                    .directory(workDir == null ? null : workDir.toFile())
                     .redirectOutput(out.toFile())
                     .redirectError(err.toFile())
                     .redirectInput(stdin == null ? ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())

@@ -13,6 +13,8 @@ import dev.berth.cri.v1.DNSConfig;
 import dev.berth.cri.v1.ImageSpec;
 import dev.berth.cri.v1.ImageStatusRequest;
 import dev.berth.cri.v1.ListContainersRequest;
+import dev.berth.cri.v1.LinuxContainerConfig;
+import dev.berth.cri.v1.LinuxContainerResources;
 import dev.berth.cri.v1.ListPodSandboxRequest;
 import dev.berth.cri.v1.PodSandboxConfig;
 import dev.berth.cri.v1.PodSandboxMetadata;
@@ -228,6 +230,39 @@ class PodLifecycleIT {
         daemon.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
         images().removeImage(RemoveImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(IMAGE)).build());
 
+        assertNothingLeaked();
+    }
+
+    @Test
+    void containerOverItsMemoryLimit_exitsOomKilled() throws Exception {
+        images().pullImage(PullImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(IMAGE)).build());
+        String uid = UUID.randomUUID().toString();
+        PodSandboxConfig podConfig = PodSandboxConfig.newBuilder()
+                .setMetadata(PodSandboxMetadata.newBuilder().setName("hog").setNamespace("e2e").setUid(uid))
+                .setLogDirectory(daemon.logDir.resolve(uid).toString())
+                .build();
+        String podId = daemon.runtime().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(podConfig).build())
+                .getPodSandboxId();
+        String containerId = daemon.runtime().createContainer(CreateContainerRequest.newBuilder()
+                .setPodSandboxId(podId).setSandboxConfig(podConfig)
+                .setConfig(ContainerConfig.newBuilder()
+                        .setMetadata(ContainerMetadata.newBuilder().setName("hog"))
+                        .setImage(ImageSpec.newBuilder().setImage(IMAGE))
+                        // tail keeps all of its input in memory: 200 MiB against a 32 MiB limit.
+                        .addCommand("sh").addArgs("-c").addArgs("head -c 200m /dev/zero | tail")
+                        .setLinux(LinuxContainerConfig.newBuilder().setResources(
+                                LinuxContainerResources.newBuilder().setMemoryLimitInBytes(32 << 20)))
+                        .setLogPath("hog.log"))
+                .build()).getContainerId();
+        daemon.runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(containerId).build());
+
+        ContainerStatus exited = await(Duration.ofSeconds(30), () -> status(containerId),
+                s -> s.getState() == ContainerState.CONTAINER_EXITED);
+
+        assertThat(exited.getReason()).isEqualTo("OOMKilled");
+        assertThat(exited.getExitCode()).isEqualTo(137);
+        daemon.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
+        images().removeImage(RemoveImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(IMAGE)).build());
         assertNothingLeaked();
     }
 
