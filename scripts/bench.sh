@@ -11,6 +11,6 @@ run_maven -q -DskipTests install
 run_maven -q -pl cri-server failsafe:integration-test failsafe:verify -Dit.test=LifecycleBench \
     -Dfailsafe.failIfNoSpecifiedTests=false "$@"
 # The benchmark prints its numbers on its standard output, which failsafe keeps in the report.
-sed -n '/^berth bench/,/]]>/p' cri-server/target/failsafe-reports/TEST-dev.berth.server.e2e.LifecycleBench.xml \
+sed -n '/ bench: /,/]]>/p' cri-server/target/failsafe-reports/TEST-dev.berth.server.e2e.LifecycleBench.xml \
     | sed 's/]]>//'
 

@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe. Arguments must not be null. Failures are {@link NetworkException}s (plugin failures,
  * missing config) or {@link IllegalArgumentException}s (malformed requests).
  */
-public final class CniManager {
+public final class CniManager implements PodNetworks {
 
     private static final Logger LOG = LoggerFactory.getLogger(CniManager.class);
     static final String POD_IFNAME = "eth0";

@@ -2,6 +2,7 @@ package dev.berth.server;
 
 import dev.berth.image.ImageSettings;
 import dev.berth.image.ImageStore;
+import dev.berth.image.Images;
 import dev.berth.image.RegistryMirror;
 import dev.berth.network.CniManager;
 import dev.berth.network.CniSettings;
@@ -9,6 +10,7 @@ import dev.berth.sandbox.ContainerInfo;
 import dev.berth.sandbox.PodRuntime;
 import dev.berth.sandbox.RuntimeSettings;
 import dev.berth.sandbox.SandboxInfo;
+import dev.berth.sandbox.SandboxRuntime;
 import dev.berth.server.config.BerthConfig;
 import dev.berth.server.grpc.GrpcServer;
 import dev.berth.server.metrics.Metrics;
@@ -36,8 +38,8 @@ public final class Daemon implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean ready;
     private Metrics metrics;
-    private PodRuntime runtime;
-    private ImageStore images;
+    private SandboxRuntime runtime;
+    private Images images;
     private GrpcServer server;
 
     public Daemon(BerthConfig config) {

@@ -1,7 +1,7 @@
 package dev.berth.server;
 
 import dev.berth.sandbox.ContainerInfo;
-import dev.berth.sandbox.PodRuntime;
+import dev.berth.sandbox.SandboxRuntime;
 import dev.berth.sandbox.SandboxInfo;
 import io.grpc.Status;
 import java.security.SecureRandom;
@@ -27,7 +27,7 @@ public final class Ids {
     }
 
     /** The sandbox an id or unique id prefix names; empty when none does. Ambiguous prefixes are an error. */
-    public static Optional<SandboxInfo> sandbox(PodRuntime runtime, String idOrPrefix) {
+    public static Optional<SandboxInfo> sandbox(SandboxRuntime runtime, String idOrPrefix) {
         Optional<SandboxInfo> exact = runtime.sandbox(idOrPrefix);
         if (exact.isPresent() || idOrPrefix.isEmpty()) {
             return exact;
@@ -38,7 +38,7 @@ public final class Ids {
     }
 
     /** The container an id or unique id prefix names; empty when none does. Ambiguous prefixes are an error. */
-    public static Optional<ContainerInfo> container(PodRuntime runtime, String idOrPrefix) {
+    public static Optional<ContainerInfo> container(SandboxRuntime runtime, String idOrPrefix) {
         Optional<ContainerInfo> exact = runtime.container(idOrPrefix);
         if (exact.isPresent() || idOrPrefix.isEmpty()) {
             return exact;

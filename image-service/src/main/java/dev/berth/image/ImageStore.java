@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe. Pulls of different images run in parallel; the same blob or layer is fetched and
  * unpacked once. Arguments must not be null unless documented; results are never null.
  */
-public final class ImageStore implements AutoCloseable {
+public final class ImageStore implements Images {
     private static final Logger LOG = LoggerFactory.getLogger(ImageStore.class);
     private static final Pattern HEX_ID = Pattern.compile("(?:sha256:)?([a-f0-9]{64})");
     private static final Pattern HEX_PREFIX = Pattern.compile("(?:sha256:)?([a-f0-9]{3,63})");

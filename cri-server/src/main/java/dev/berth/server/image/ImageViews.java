@@ -21,12 +21,28 @@ final class ImageViews {
         String user = image.config().user();
         String name = user.contains(":") ? user.substring(0, user.indexOf(':')) : user;
         if (!name.isEmpty()) {
-            if (name.chars().allMatch(Character::isDigit)) {
-                builder.setUid(Int64Value.newBuilder().setValue(Long.parseLong(name)));
+            Long uid = uid(name);
+            if (uid != null) {
+                builder.setUid(Int64Value.newBuilder().setValue(uid));
             } else {
                 builder.setUsername(name);
             }
         }
         return builder.build();
+    }
+
+    /**
+     * The uid an ASCII-decimal user names, or null. The USER comes from an untrusted image config, so a number
+     * too large for a uid is passed on as a name (as containerd does) rather than failing every image listing.
+     */
+    private static Long uid(String name) {
+        if (!name.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return null;
+        }
+        try {
+            return Long.parseLong(name);
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 }

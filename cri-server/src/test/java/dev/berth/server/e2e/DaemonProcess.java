@@ -46,8 +46,7 @@ final class DaemonProcess implements AutoCloseable {
         ipamDir = dir.resolve("ipam");
         logDir = dir.resolve("pod-logs");
         bridge = "bte" + tag;
-        int octet = 200 + random.nextInt(50);
-        subnetPrefix = "10." + octet + ".77.";
+        subnetPrefix = freeSubnetPrefix(random);
         cgroupParent = "/berth-e2e-" + tag;
         Files.createDirectories(cniConfDir);
         Files.writeString(cniConfDir.resolve("10-e2e.conflist"), """
@@ -89,6 +88,19 @@ final class DaemonProcess implements AutoCloseable {
         command.add("dev.berth.server.Main");
         command.add("--config");
         command.add(config.toString());
+    }
+
+    /** A 10.x.77.0/24 prefix that no interface on this machine uses, e.g. a bridge left by another run. */
+    private static String freeSubnetPrefix(Random random) throws IOException {
+        Process ip = new ProcessBuilder("ip", "-4", "-o", "addr", "show").redirectErrorStream(true).start();
+        String addresses = new String(ip.getInputStream().readAllBytes());
+        for (int attempt = 0; attempt < 100; attempt++) {
+            String prefix = "10." + (200 + random.nextInt(50)) + ".77.";
+            if (!addresses.contains(" " + prefix)) {
+                return prefix;
+            }
+        }
+        throw new IllegalStateException("no free 10.x.77.0/24 subnet for the test bridge");
     }
 
     /** Starts a daemon in {@code dir} and waits until it answers Version. */

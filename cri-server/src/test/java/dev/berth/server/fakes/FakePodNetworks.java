@@ -62,10 +62,12 @@ public final class FakePodNetworks implements PodNetworks {
         return Optional.ofNullable(attached.get(sandboxId));
     }
 
+    /** Every request attach received, failed ones included. */
     public synchronized List<PodNetworkRequest> attachRequests() {
         return List.copyOf(attachRequests);
     }
 
+    /** Every request detach received, failed ones included. */
     public synchronized List<PodNetworkRequest> detachRequests() {
         return List.copyOf(detachRequests);
     }
@@ -78,8 +80,8 @@ public final class FakePodNetworks implements PodNetworks {
 
     @Override
     public synchronized PodNetwork attach(PodNetworkRequest req) {
-        call("attach", false, req.sandboxId());
         attachRequests.add(req);
+        call("attach", false, req.sandboxId());
         if (req.netnsPath().isBlank()) {
             throw new IllegalArgumentException("netnsPath is required to attach sandbox " + req.sandboxId());
         }
@@ -89,8 +91,8 @@ public final class FakePodNetworks implements PodNetworks {
 
     @Override
     public synchronized void detach(PodNetworkRequest req) {
-        call("detach", false, req.sandboxId());
         detachRequests.add(req);
+        call("detach", false, req.sandboxId());
         attached.remove(req.sandboxId());
     }
 

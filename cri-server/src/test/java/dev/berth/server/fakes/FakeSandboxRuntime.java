@@ -23,7 +23,8 @@ import java.util.Set;
 /**
  * An in-memory {@link SandboxRuntime}: sandboxes and containers are records in maps, with the state changes and
  * error kinds of the real runtime (idempotent stop and remove, NOT_FOUND for stopContainer of an unknown id,
- * FAILED_PRECONDITION for removing a pod that still has containers). Every call is recorded in the
+ * FAILED_PRECONDITION for a container in a pod that is not ready and for removing a pod that still has
+ * containers). Every call is recorded in the
  * {@link CallLog} as {@code runtime.<method>(...)}; {@link #failOn} makes a method throw after recording.
  * The {@code add}/{@code put} methods seed state without recording. Creation times come from a counter, so
  * they are distinct and increasing. Thread-safe.
@@ -195,7 +196,9 @@ public final class FakeSandboxRuntime implements SandboxRuntime {
                                                       ImageSpec image, String imageId, String imageRef,
                                                       Path rootfs) {
         call("createContainer", false, id, sandboxId);
-        requireSandbox(sandboxId);
+        if (requireSandbox(sandboxId).state() != SandboxState.READY) {
+            throw new SandboxException(Kind.FAILED_PRECONDITION, "sandbox " + sandboxId + " is not ready");
+        }
         if (containers.containsKey(id)) {
             throw new SandboxException(Kind.ALREADY_EXISTS, "container " + id + " already exists");
         }

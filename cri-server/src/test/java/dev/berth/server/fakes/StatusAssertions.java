@@ -2,6 +2,7 @@ package dev.berth.server.fakes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -15,7 +16,7 @@ public final class StatusAssertions {
 
     /** The call fails with {@code code}; returns the status for further checks. */
     public static Status assertStatus(ThrowingCallable call, Status.Code code) {
-        Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(call);
+        Throwable thrown = catchThrowable(call);
         assertThat(thrown).isInstanceOf(StatusRuntimeException.class);
         Status status = ((StatusRuntimeException) thrown).getStatus();
         assertThat(status.getCode()).isEqualTo(code);
