@@ -185,23 +185,11 @@ class PodLifecycleIT {
     @Test
     void daemonRestart_leavesRunningContainersRunning_andFindsThemAgain() throws Exception {
         images().pullImage(PullImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(IMAGE)).build());
-        String uid = UUID.randomUUID().toString();
-        PodSandboxConfig podConfig = PodSandboxConfig.newBuilder()
-                .setMetadata(PodSandboxMetadata.newBuilder().setName("survivor").setNamespace("e2e").setUid(uid))
-                .setHostname("survivor")
-                .setLogDirectory(daemon.logDir.resolve(uid).toString())
-                .build();
-        String podId = daemon.runtime().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(podConfig).build())
-                .getPodSandboxId();
-        String containerId = daemon.runtime().createContainer(CreateContainerRequest.newBuilder()
-                .setPodSandboxId(podId).setSandboxConfig(podConfig)
-                .setConfig(ContainerConfig.newBuilder()
-                        .setMetadata(ContainerMetadata.newBuilder().setName("sleeper"))
-                        .setImage(ImageSpec.newBuilder().setImage(IMAGE))
-                        .addCommand("sleep").addArgs("600")
-                        .setLogPath("sleeper.log"))
-                .build()).getContainerId();
-        daemon.runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(containerId).build());
+        PodSandboxConfig podConfig = podConfig("survivor");
+        String podId = runPod(podConfig);
+        String containerId = startContainer(podId, podConfig, ContainerConfig.newBuilder()
+                .setMetadata(ContainerMetadata.newBuilder().setName("sleeper"))
+                .addCommand("sleep").addArgs("600"));
         ContainerStatus before = status(containerId);
         assertThat(before.getState()).isEqualTo(ContainerState.CONTAINER_RUNNING);
         String podIp = daemon.runtime().podSandboxStatus(PodSandboxStatusRequest.newBuilder()
@@ -235,25 +223,14 @@ class PodLifecycleIT {
     @Test
     void containerOverItsMemoryLimit_exitsOomKilled() throws Exception {
         images().pullImage(PullImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(IMAGE)).build());
-        String uid = UUID.randomUUID().toString();
-        PodSandboxConfig podConfig = PodSandboxConfig.newBuilder()
-                .setMetadata(PodSandboxMetadata.newBuilder().setName("hog").setNamespace("e2e").setUid(uid))
-                .setLogDirectory(daemon.logDir.resolve(uid).toString())
-                .build();
-        String podId = daemon.runtime().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(podConfig).build())
-                .getPodSandboxId();
-        String containerId = daemon.runtime().createContainer(CreateContainerRequest.newBuilder()
-                .setPodSandboxId(podId).setSandboxConfig(podConfig)
-                .setConfig(ContainerConfig.newBuilder()
-                        .setMetadata(ContainerMetadata.newBuilder().setName("hog"))
-                        .setImage(ImageSpec.newBuilder().setImage(IMAGE))
-                        // tail keeps all of its input in memory: 200 MiB against a 32 MiB limit.
-                        .addCommand("sh").addArgs("-c").addArgs("head -c 200m /dev/zero | tail")
-                        .setLinux(LinuxContainerConfig.newBuilder().setResources(
-                                LinuxContainerResources.newBuilder().setMemoryLimitInBytes(32 << 20)))
-                        .setLogPath("hog.log"))
-                .build()).getContainerId();
-        daemon.runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(containerId).build());
+        PodSandboxConfig podConfig = podConfig("hog");
+        String podId = runPod(podConfig);
+        String containerId = startContainer(podId, podConfig, ContainerConfig.newBuilder()
+                .setMetadata(ContainerMetadata.newBuilder().setName("hog"))
+                // tail keeps all of its input in memory: 200 MiB against a 32 MiB limit.
+                .addCommand("sh").addArgs("-c").addArgs("head -c 200m /dev/zero | tail")
+                .setLinux(LinuxContainerConfig.newBuilder().setResources(
+                        LinuxContainerResources.newBuilder().setMemoryLimitInBytes(32 << 20))));
 
         ContainerStatus exited = await(Duration.ofSeconds(30), () -> status(containerId),
                 s -> s.getState() == ContainerState.CONTAINER_EXITED);
@@ -263,6 +240,30 @@ class PodLifecycleIT {
         daemon.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
         images().removeImage(RemoveImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(IMAGE)).build());
         assertNothingLeaked();
+    }
+
+    private static PodSandboxConfig podConfig(String name) {
+        String uid = UUID.randomUUID().toString();
+        return PodSandboxConfig.newBuilder()
+                .setMetadata(PodSandboxMetadata.newBuilder().setName(name).setNamespace("e2e").setUid(uid))
+                .setHostname(name)
+                .setLogDirectory(daemon.logDir.resolve(uid).toString())
+                .build();
+    }
+
+    private static String runPod(PodSandboxConfig podConfig) {
+        return daemon.runtime().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(podConfig).build())
+                .getPodSandboxId();
+    }
+
+    /** Creates and starts a container of the test image; its log goes to {@code <name>.log}. */
+    private static String startContainer(String podId, PodSandboxConfig podConfig, ContainerConfig.Builder config) {
+        config.setImage(ImageSpec.newBuilder().setImage(IMAGE))
+                .setLogPath(config.getMetadata().getName() + ".log");
+        String containerId = daemon.runtime().createContainer(CreateContainerRequest.newBuilder()
+                .setPodSandboxId(podId).setSandboxConfig(podConfig).setConfig(config).build()).getContainerId();
+        daemon.runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(containerId).build());
+        return containerId;
     }
 
     private static dev.berth.cri.v1.ImageServiceGrpc.ImageServiceBlockingStub images() {
