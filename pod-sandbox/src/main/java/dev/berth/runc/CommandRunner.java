@@ -28,6 +28,15 @@ public interface CommandRunner {
      */
     CommandResult run(List<String> argv, byte[] stdin, Duration timeout, Path workDir);
 
+    /**
+     * Runs {@code argv} without input and returns its exit code and output, keeping at most
+     * {@code maxOutputBytes} of each stream; a non-zero exit is a result here, not an error. A program still
+     * running at {@code timeout} is killed and reported with {@link Captured#timedOut()}.
+     *
+     * @throws CommandException when the program cannot start
+     */
+    Captured capture(List<String> argv, Duration timeout, int maxOutputBytes);
+
     /** Runs {@code argv} without input. */
     default CommandResult run(List<String> argv, Duration timeout) {
         return run(argv, null, timeout);

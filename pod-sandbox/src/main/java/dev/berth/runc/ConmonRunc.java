@@ -132,6 +132,26 @@ public final class ConmonRunc implements OciRuntime {
     }
 
     @Override
+    public Captured exec(String id, Path processSpec, Duration timeout, int maxOutputBytes) {
+        Path pidFile = processSpec.resolveSibling(processSpec.getFileName() + ".pid");
+        try {
+            Captured result = runner.capture(List.of(runc.toString(), "exec", "--process", processSpec.toString(),
+                    "--pid-file", pidFile.toString(), id), timeout, maxOutputBytes);
+            if (result.timedOut()) {
+                // Killing runc exec does not end the process it started inside the container: kill that too.
+                readPid(pidFile).flatMap(ProcessHandle::of).ifPresent(ProcessHandle::destroyForcibly);
+            }
+            return result;
+        } finally {
+            try {
+                Files.deleteIfExists(pidFile);
+            } catch (IOException ignored) {
+                // the bundle goes with the container
+            }
+        }
+    }
+
+    @Override
     public void kill(String id, String signal) {
         runc(List.of("kill", id, signal));
     }

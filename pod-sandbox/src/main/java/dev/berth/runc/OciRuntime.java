@@ -1,6 +1,7 @@
 package dev.berth.runc;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -30,6 +31,12 @@ public interface OciRuntime {
      * @throws ContainerNotFoundException when runc does not know it
      */
     void kill(String id, String signal);
+
+    /**
+     * Runs one more process in the running container, described by the OCI process JSON in
+     * {@code processSpec}, and waits for it. At {@code timeout} the process is killed.
+     */
+    Captured exec(String id, Path processSpec, Duration timeout, int maxOutputBytes);
 
     /** Deletes the container from runc, killing it if needed; a container runc does not know is no error. */
     void delete(String id);

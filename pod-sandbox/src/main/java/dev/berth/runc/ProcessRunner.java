@@ -68,6 +68,47 @@ public final class ProcessRunner implements CommandRunner {
         }
     }
 
+    @Override
+    public Captured capture(List<String> argv, Duration timeout, int maxOutputBytes) {
+        Path out = null;
+        Path err = null;
+        try {
+            out = Files.createTempFile("berth-exec", ".out");
+            err = Files.createTempFile("berth-exec", ".err");
+            Process p;
+            try {
+                p = new ProcessBuilder(argv)
+                        .redirectOutput(out.toFile())
+                        .redirectError(err.toFile())
+                        .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                        .start();
+            } catch (IOException e) {
+                throw new CommandException(argv, -1, "", "cannot start: " + e.getMessage(), e);
+            }
+            boolean done = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (!done) {
+                p.destroyForcibly();
+                p.waitFor(5, TimeUnit.SECONDS);
+            }
+            return new Captured(done ? p.exitValue() : -1, readBytes(out, maxOutputBytes),
+                    readBytes(err, maxOutputBytes), !done);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CommandException(argv, -1, "", "interrupted", e);
+        } finally {
+            deleteQuietly(out);
+            deleteQuietly(err);
+        }
+    }
+
+    private static byte[] readBytes(Path file, int max) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return in.readNBytes(max);
+        }
+    }
+
     private static String read(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
             return new String(in.readNBytes(MAX_CAPTURE), StandardCharsets.UTF_8);

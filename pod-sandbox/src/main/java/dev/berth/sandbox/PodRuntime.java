@@ -43,6 +43,7 @@ public final class PodRuntime implements SandboxRuntime {
     private final Env env;
     private final SandboxOps sandboxOps;
     private final ContainerOps containerOps;
+    private final ContainerExec containerExec;
     private final KeyedLocks locks = new KeyedLocks();
 
     public PodRuntime(RuntimeSettings settings) {
@@ -64,6 +65,7 @@ public final class PodRuntime implements SandboxRuntime {
                 PodRuntime::nowNanos, json);
         this.sandboxOps = new SandboxOps(env);
         this.containerOps = new ContainerOps(env);
+        this.containerExec = new ContainerExec(env);
     }
 
     /** Reloads stored state, reconciles it with the host and removes half-made leftovers. */
@@ -137,6 +139,18 @@ public final class PodRuntime implements SandboxRuntime {
 
     public ContainerInfo startContainer(String id) {
         return call("start container " + id, () -> locks.with(id, () -> containerOps.start(id)));
+    }
+
+    /**
+     * Runs {@code command} in a running container and waits for it, at most {@code timeoutSeconds} (0: no
+     * limit). NOT_FOUND for an unknown container, FAILED_PRECONDITION when it is not running,
+     * DEADLINE_EXCEEDED when the command outlives its timeout (it is killed then).
+     */
+    public ExecResult execSync(String id, List<String> command, long timeoutSeconds) {
+        return call("exec in container " + id, () -> {
+            ContainerRecord container = locks.with(id, () -> containerOps.refresh(containerOps.get(id)));
+            return containerExec.run(container, command, timeoutSeconds);
+        });
     }
 
     /** Stops a container: its stop signal, then SIGKILL after {@code timeoutSeconds}; idempotent. */

@@ -9,7 +9,7 @@ import java.util.Objects;
 public final class SandboxException extends RuntimeException {
 
     /** The category of a failure. */
-    public enum Kind { NOT_FOUND, ALREADY_EXISTS, INVALID_ARGUMENT, FAILED_PRECONDITION, FAILED }
+    public enum Kind { NOT_FOUND, ALREADY_EXISTS, INVALID_ARGUMENT, FAILED_PRECONDITION, DEADLINE_EXCEEDED, FAILED }
 
     private final Kind kind;
 

@@ -72,4 +72,11 @@ public interface SandboxRuntime extends AutoCloseable {
     /** Releases what the runtime holds for itself; containers keep running. Never throws a checked exception. */
     @Override
     void close();
+
+    /**
+     * Runs {@code command} in a running container and waits for it, at most {@code timeoutSeconds} (0: no
+     * limit). NOT_FOUND for an unknown container, FAILED_PRECONDITION when it is not running,
+     * DEADLINE_EXCEEDED when the command outlives its timeout (it is killed then).
+     */
+    ExecResult execSync(String id, List<String> command, long timeoutSeconds);
 }

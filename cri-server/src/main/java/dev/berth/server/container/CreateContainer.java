@@ -77,6 +77,13 @@ public final class CreateContainer {
         if (config.getImage().getImage().isEmpty()) {
             throw Errors.invalid("config.image.image", "is required");
         }
+        var security = config.getLinux().getSecurityContext();
+        // A group without a user is meaningless (the image's user would get an unrelated group): refused, as
+        // containerd and CRI-O do.
+        if (security.hasRunAsGroup() && !security.hasRunAsUser() && security.getRunAsUsername().isEmpty()) {
+            throw Errors.invalid("config.linux.security_context.run_as_group",
+                    "is set without run_as_user or run_as_username");
+        }
         for (int i = 0; i < config.getMountsCount(); i++) {
             String containerPath = config.getMounts(i).getContainerPath();
             if (!containerPath.startsWith("/")) {

@@ -40,6 +40,7 @@ public final class Errors {
                 case ALREADY_EXISTS -> Status.ALREADY_EXISTS;
                 case INVALID_ARGUMENT -> Status.INVALID_ARGUMENT;
                 case FAILED_PRECONDITION -> Status.FAILED_PRECONDITION;
+                case DEADLINE_EXCEEDED -> Status.DEADLINE_EXCEEDED;
                 case FAILED -> Status.UNKNOWN;
             };
             return status.withDescription(e.getMessage());

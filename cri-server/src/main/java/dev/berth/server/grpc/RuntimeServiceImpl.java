@@ -4,6 +4,8 @@ import dev.berth.cri.v1.ContainerStatusRequest;
 import dev.berth.cri.v1.ContainerStatusResponse;
 import dev.berth.cri.v1.CreateContainerRequest;
 import dev.berth.cri.v1.CreateContainerResponse;
+import dev.berth.cri.v1.ExecSyncRequest;
+import dev.berth.cri.v1.ExecSyncResponse;
 import dev.berth.cri.v1.ListContainersRequest;
 import dev.berth.cri.v1.ListContainersResponse;
 import dev.berth.cri.v1.ListPodSandboxRequest;
@@ -34,6 +36,7 @@ import dev.berth.cri.v1.VersionResponse;
 import dev.berth.server.Services;
 import dev.berth.server.container.ContainerStatus;
 import dev.berth.server.container.CreateContainer;
+import dev.berth.server.container.ExecSync;
 import dev.berth.server.container.ListContainers;
 import dev.berth.server.container.RemoveContainer;
 import dev.berth.server.container.StartContainer;
@@ -71,6 +74,7 @@ final class RuntimeServiceImpl extends RuntimeServiceGrpc.RuntimeServiceImplBase
     private final RemoveContainer removeContainer;
     private final ContainerStatus containerStatus;
     private final ListContainers listContainers;
+    private final ExecSync execSync;
 
     RuntimeServiceImpl(Services services) {
         status = new Status(services);
@@ -86,6 +90,7 @@ final class RuntimeServiceImpl extends RuntimeServiceGrpc.RuntimeServiceImplBase
         removeContainer = new RemoveContainer(services);
         containerStatus = new ContainerStatus(services);
         listContainers = new ListContainers(services);
+        execSync = new ExecSync(services);
     }
 
     static <R> void reply(StreamObserver<R> observer, Supplier<R> handler) {
@@ -169,5 +174,10 @@ final class RuntimeServiceImpl extends RuntimeServiceGrpc.RuntimeServiceImplBase
     @Override
     public void listContainers(ListContainersRequest request, StreamObserver<ListContainersResponse> observer) {
         reply(observer, () -> listContainers.handle(request));
+    }
+
+    @Override
+    public void execSync(ExecSyncRequest request, StreamObserver<ExecSyncResponse> observer) {
+        reply(observer, () -> execSync.handle(request));
     }
 }

@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.berth.cri.v1.ContainerConfig;
+import dev.berth.cri.v1.LinuxContainerSecurityContext;
+import dev.berth.cri.v1.LinuxContainerConfig;
+import dev.berth.cri.v1.Int64Value;
 import dev.berth.cri.v1.CreateContainerRequest;
 import dev.berth.cri.v1.Mount;
 import dev.berth.image.Image;
@@ -176,5 +179,30 @@ class CreateContainerTest {
 
         assertInvalid(() -> handler.handle(request(POD, config)), "config.image.image");
         assertThat(fakes.log().all()).isEmpty();
+    }
+
+    @Test
+    void handle_runAsGroupWithoutUser_invalidAndNothingMounted() {
+        ContainerConfig config = CriConfigs.container("nginx", TAG).toBuilder()
+                .setLinux(LinuxContainerConfig.newBuilder().setSecurityContext(
+                        LinuxContainerSecurityContext.newBuilder().setRunAsGroup(Int64Value.newBuilder().setValue(10))))
+                .build();
+
+        assertInvalid(() -> handler.handle(request(POD, config)), "config.linux.security_context.run_as_group");
+        assertThat(fakes.log().all()).isEmpty();
+    }
+
+    @Test
+    void handle_runAsGroupWithUser_isAccepted() {
+        ContainerConfig config = CriConfigs.container("nginx", TAG).toBuilder()
+                .setLinux(LinuxContainerConfig.newBuilder().setSecurityContext(
+                        LinuxContainerSecurityContext.newBuilder()
+                                .setRunAsUser(Int64Value.newBuilder().setValue(1000))
+                                .setRunAsGroup(Int64Value.newBuilder().setValue(10))))
+                .build();
+
+        handler.handle(request(POD, config));
+
+        assertThat(fakes.log().mutations()).anyMatch(call -> call.startsWith("runtime.createContainer("));
     }
 }

@@ -10,6 +10,8 @@ import dev.berth.cri.v1.ContainerStatus;
 import dev.berth.cri.v1.ContainerStatusRequest;
 import dev.berth.cri.v1.CreateContainerRequest;
 import dev.berth.cri.v1.DNSConfig;
+import dev.berth.cri.v1.ExecSyncRequest;
+import dev.berth.cri.v1.ExecSyncResponse;
 import dev.berth.cri.v1.ImageSpec;
 import dev.berth.cri.v1.ImageStatusRequest;
 import dev.berth.cri.v1.ListContainersRequest;
@@ -76,6 +78,7 @@ class PodLifecycleIT {
     static void stopDaemon() throws Exception {
         try {
             if (daemon != null) {
+                removeEveryPod();
                 daemon.close();
                 assertThat(Leaks.mounts()).as("mounts after the daemon stopped")
                         .noneMatch(m -> m.startsWith(dir.toString()));
@@ -205,6 +208,23 @@ class PodLifecycleIT {
         assertThat(pod.getState()).isEqualTo(PodSandboxState.SANDBOX_READY);
         assertThat(pod.getNetwork().getIp()).isEqualTo(podIp);
         assertThat(run("ping", "-c", "1", "-W", "2", podIp)).as("ping " + podIp).isZero();
+
+        // ExecSync runs in the container's namespaces with its settings, keeps the streams apart,
+        // reports the exit code, and kills a command that outlives its timeout.
+        ExecSyncResponse exec = daemon.runtime().execSync(ExecSyncRequest.newBuilder().setContainerId(containerId)
+                .addCmd("sh").addCmd("-c").addCmd("hostname; echo oops >&2; exit 3").setTimeout(10).build());
+        assertThat(exec.getExitCode()).isEqualTo(3);
+        assertThat(exec.getStdout().toStringUtf8()).isEqualTo("survivor\n");
+        assertThat(exec.getStderr().toStringUtf8()).isEqualTo("oops\n");
+        long started = System.nanoTime();
+        assertThatThrownBy(() -> daemon.runtime().execSync(ExecSyncRequest.newBuilder().setContainerId(containerId)
+                .addCmd("sleep").addCmd("30").setTimeout(1).build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED));
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+        assertThat(daemon.runtime().execSync(ExecSyncRequest.newBuilder().setContainerId(containerId)
+                .addCmd("sh").addCmd("-c").addCmd("! ps | grep '[s]leep 30'").build()).getExitCode())
+                .as("the timed-out sleep was killed").isZero();
 
         // The pod shares one PID namespace (the CRI default), so catatonit is pid 1 and sleep is not:
         // SIGTERM's default action ends it at once, and conmon reports 128 + 15.
@@ -348,6 +368,19 @@ class PodLifecycleIT {
         String out = new String(process.getInputStream().readAllBytes());
         process.waitFor(30, TimeUnit.SECONDS);
         return out;
+    }
+
+    /** Removes what a failed test left, through the daemon, so that no pod outlives the test run. */
+    private static void removeEveryPod() {
+        try {
+            for (var pod : daemon.runtime().listPodSandbox(ListPodSandboxRequest.getDefaultInstance()).getItemsList()) {
+                daemon.runtime().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(pod.getId()).build());
+                daemon.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder()
+                        .setPodSandboxId(pod.getId()).build());
+            }
+        } catch (StatusRuntimeException e) {
+            // the daemon is not answering; the leak checks after it stops will say what is left
+        }
     }
 
     /** Removes the (empty) cgroup parent the daemon made for pods without one of kubelet's. */

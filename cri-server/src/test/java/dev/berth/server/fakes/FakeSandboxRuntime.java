@@ -6,6 +6,7 @@ import dev.berth.cri.v1.PodSandboxConfig;
 import dev.berth.oci.ImageSpec;
 import dev.berth.sandbox.ContainerInfo;
 import dev.berth.sandbox.ContainerState;
+import dev.berth.sandbox.ExecResult;
 import dev.berth.sandbox.SandboxException;
 import dev.berth.sandbox.SandboxException.Kind;
 import dev.berth.sandbox.SandboxInfo;
@@ -49,6 +50,8 @@ public final class FakeSandboxRuntime implements SandboxRuntime {
     private final Set<String> released = new HashSet<>();
     private long clock = 1_000_000_000L;
     private boolean closed;
+
+    private ExecResult execResult = new ExecResult(0, new byte[0], new byte[0]);
 
     public FakeSandboxRuntime(CallLog log) {
         this.log = log;
@@ -232,6 +235,21 @@ public final class FakeSandboxRuntime implements SandboxRuntime {
         ContainerInfo stopped = exited(c);
         containers.put(id, stopped);
         return stopped;
+    }
+
+    /** Sets what {@link #execSync} answers for running containers (exit 0 with no output unless set). */
+    public synchronized void execAnswers(ExecResult result) {
+        execResult = result;
+    }
+
+    @Override
+    public synchronized ExecResult execSync(String id, List<String> command, long timeoutSeconds) {
+        call("execSync", false, id, command, timeoutSeconds);
+        ContainerInfo c = requireContainer(id);
+        if (c.state() != ContainerState.RUNNING) {
+            throw new SandboxException(Kind.FAILED_PRECONDITION, "container " + id + " is not running");
+        }
+        return execResult;
     }
 
     @Override

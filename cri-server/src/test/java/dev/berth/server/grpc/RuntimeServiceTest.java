@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.berth.cri.v1.CgroupDriver;
 import dev.berth.cri.v1.ContainerStatusRequest;
 import dev.berth.cri.v1.CreateContainerRequest;
-import dev.berth.cri.v1.ExecSyncRequest;
+import dev.berth.cri.v1.ExecRequest;
 import dev.berth.cri.v1.ImageServiceGrpc;
 import dev.berth.cri.v1.ImageSpec;
 import dev.berth.cri.v1.PodSandboxConfig;
@@ -118,7 +118,7 @@ class RuntimeServiceTest {
 
     @Test
     void notImplementedRpc_answersUnimplemented() {
-        assertCode(() -> runtime.execSync(ExecSyncRequest.newBuilder().setContainerId("x").build()),
+        assertCode(() -> runtime.exec(ExecRequest.newBuilder().setContainerId("x").build()),
                 Status.Code.UNIMPLEMENTED);
     }
 

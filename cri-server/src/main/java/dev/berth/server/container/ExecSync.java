@@ -1,0 +1,43 @@
+package dev.berth.server.container;
+
+import com.google.protobuf.ByteString;
+import dev.berth.cri.v1.ExecSyncRequest;
+import dev.berth.cri.v1.ExecSyncResponse;
+import dev.berth.sandbox.ContainerInfo;
+import dev.berth.sandbox.ExecResult;
+import dev.berth.server.Ids;
+import dev.berth.server.Services;
+import dev.berth.server.grpc.Errors;
+
+/**
+ * ExecSync: runs a command in a running container and returns its exit code and output; kubelet's exec
+ * probes use it. A command that outlives the timeout is killed and the call fails with DEADLINE_EXCEEDED.
+ */
+public final class ExecSync {
+
+    private final Services services;
+
+    public ExecSync(Services services) {
+        this.services = services;
+    }
+
+    public ExecSyncResponse handle(ExecSyncRequest request) {
+        if (request.getContainerId().isEmpty()) {
+            throw Errors.invalid("container_id", "is required");
+        }
+        if (request.getCmdCount() == 0) {
+            throw Errors.invalid("cmd", "is required");
+        }
+        if (request.getTimeout() < 0) {
+            throw Errors.invalid("timeout", "must not be negative");
+        }
+        ContainerInfo container = Ids.container(services.runtime(), request.getContainerId())
+                .orElseThrow(() -> Errors.notFound("container " + request.getContainerId() + " not found"));
+        ExecResult result = services.runtime().execSync(container.id(), request.getCmdList(), request.getTimeout());
+        return ExecSyncResponse.newBuilder()
+                .setExitCode(result.exitCode())
+                .setStdout(ByteString.copyFrom(result.stdout()))
+                .setStderr(ByteString.copyFrom(result.stderr()))
+                .build();
+    }
+}

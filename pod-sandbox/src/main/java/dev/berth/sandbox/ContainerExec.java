@@ -1,0 +1,73 @@
+package dev.berth.sandbox;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.berth.runc.Captured;
+import dev.berth.sandbox.SandboxException.Kind;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Runs a command in a running container, as ExecSync needs: the container's own process settings (user, env,
+ * cwd, capabilities, no-new-privileges) with other arguments and no terminal. Thread-safe; runs without the
+ * container's lock, so a long probe never blocks a stop.
+ */
+final class ContainerExec {
+
+    /** kubelet reads at most this much of each stream; more is cut off rather than held in memory. */
+    static final int MAX_OUTPUT_BYTES = 16 * 1024 * 1024;
+    /** The CRI's timeout of 0 means none; a day stands in for that. */
+    private static final Duration NO_TIMEOUT = Duration.ofDays(1);
+
+    private final Env env;
+
+    ContainerExec(Env env) {
+        this.env = env;
+    }
+
+    ExecResult run(ContainerRecord container, List<String> command, long timeoutSeconds) {
+        if (command.isEmpty()) {
+            throw new SandboxException(Kind.INVALID_ARGUMENT, "cmd must not be empty");
+        }
+        if (container.state() != ContainerState.RUNNING) {
+            throw new SandboxException(Kind.FAILED_PRECONDITION,
+                    "container " + container.id() + " is not running (" + container.state() + ")");
+        }
+        Path bundle = Path.of(container.bundle());
+        Path spec = bundle.resolve("exec-" + UUID.randomUUID() + ".json");
+        Duration timeout = timeoutSeconds > 0 ? Duration.ofSeconds(timeoutSeconds) : NO_TIMEOUT;
+        try {
+            Files.write(spec, env.json().writeValueAsBytes(processSpec(bundle, command)));
+            Captured result = env.oci().exec(container.id(), spec, timeout, MAX_OUTPUT_BYTES);
+            if (result.timedOut()) {
+                throw new SandboxException(Kind.DEADLINE_EXCEEDED,
+                        "command " + command + " timed out after " + timeoutSeconds + " s");
+            }
+            return new ExecResult(result.exitCode(), result.stdout(), result.stderr());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            try {
+                Files.deleteIfExists(spec);
+            } catch (IOException ignored) {
+                // the bundle goes with the container
+            }
+        }
+    }
+
+    /** The container's process from its config.json, with {@code command} as arguments and no terminal. */
+    private ObjectNode processSpec(Path bundle, List<String> command) throws IOException {
+        ObjectNode config = (ObjectNode) env.json().readTree(bundle.resolve("config.json").toFile());
+        ObjectNode process = ((ObjectNode) config.get("process")).deepCopy();
+        ArrayNode args = process.putArray("args");
+        command.forEach(args::add);
+        process.put("terminal", false);
+        process.remove("consoleSize");
+        return process;
+    }
+}
