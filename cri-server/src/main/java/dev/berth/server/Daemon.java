@@ -36,6 +36,7 @@ public final class Daemon implements AutoCloseable {
 
     private final BerthConfig config;
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile boolean ready;
     private Metrics metrics;
     private SandboxRuntime runtime;
@@ -48,6 +49,11 @@ public final class Daemon implements AutoCloseable {
 
     public void start() throws IOException {
         long begin = System.nanoTime();
+        // Two daemons on one state directory would fight over every container: refuse before touching anything.
+        if (GrpcServer.isServed(config.socketPath())) {
+            throw new IOException("another process is serving on " + config.socketPath()
+                    + ": is berth already running?");
+        }
         Files.createDirectories(config.rootPath());
         Files.createDirectories(config.statePath());
         metrics = new Metrics();
@@ -124,6 +130,10 @@ public final class Daemon implements AutoCloseable {
 
     @Override
     public void close() {
+        // Runs from the shutdown hook and, after a failed start, from main as well: once is enough.
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         ready = false;
         try {
             if (server != null) {

@@ -109,7 +109,8 @@ class ImageStoreIT {
         assertThat(merged).isEqualTo(root.resolve("containers/c1/merged"));
         assertThat(Leaks.mounts()).contains(merged.toString());
         assertThat(merged.resolve("bin/busybox")).isRegularFile().isExecutable();
-        assertThat(Files.isSymbolicLink(merged.resolve("bin/sh"))).isTrue();
+        // The applets are hard links to busybox, as in the registries' busybox images.
+        assertThat(Files.isSameFile(merged.resolve("bin/sh"), merged.resolve("bin/busybox"))).isTrue();
         assertThat(merged.resolve("etc/passwd")).content().contains("berth:x:1000:1000");
         Files.writeString(merged.resolve("tmp/written"), "w");
         assertThat(root.resolve("containers/c1/upper/tmp/written")).hasContent("w");

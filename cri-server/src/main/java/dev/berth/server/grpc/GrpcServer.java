@@ -11,6 +11,9 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
 import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -46,6 +49,9 @@ public final class GrpcServer {
 
     public void start() throws IOException {
         Files.createDirectories(socket.getParent());
+        if (isServed(socket)) {
+            throw new IOException("another process is serving on " + socket + ": is berth already running?");
+        }
         // A socket file left by an earlier run would make bind fail with EADDRINUSE.
         Files.deleteIfExists(socket);
         boss = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
@@ -63,6 +69,18 @@ public final class GrpcServer {
                 .build()
                 .start();
         Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw----"));
+    }
+
+    /** Whether something accepts connections on {@code socket}; a stale socket file refuses them. */
+    public static boolean isServed(Path socket) {
+        if (!Files.exists(socket)) {
+            return false;
+        }
+        try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            return channel.connect(UnixDomainSocketAddress.of(socket));
+        } catch (IOException refused) {
+            return false;
+        }
     }
 
     /** Stops accepting calls, lets running calls finish for up to {@code graceSeconds}, then cancels them. */
