@@ -152,6 +152,21 @@ public final class ConmonRunc implements OciRuntime {
     }
 
     @Override
+    public void reopenLog(String id, Path bundle) {
+        if (!monitorAlive(id, bundle)) {
+            throw new IllegalStateException("the monitor of container " + id + " is not running");
+        }
+        // conmon reads "<type> <height> <width>" lines from the ctl fifo in the bundle; type 2 reopens the log.
+        // It keeps the fifo open while it lives, so this write does not wait for a reader.
+        try {
+            Files.writeString(bundle.resolve("ctl"), "2 0 0\n", StandardCharsets.US_ASCII,
+                    java.nio.file.StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot reach the monitor of container " + id, e);
+        }
+    }
+
+    @Override
     public void kill(String id, String signal) {
         runc(List.of("kill", id, signal));
     }

@@ -38,6 +38,12 @@ public interface OciRuntime {
      */
     Captured exec(String id, Path processSpec, Duration timeout, int maxOutputBytes);
 
+    /**
+     * Asks the container's monitor to close its log file and open it again at the same path (after the
+     * old one was renamed by log rotation). Returns once the request is delivered.
+     */
+    void reopenLog(String id, Path bundle);
+
     /** Deletes the container from runc, killing it if needed; a container runc does not know is no error. */
     void delete(String id);
 

@@ -11,11 +11,14 @@ import dev.berth.oci.ImageSpec;
 import dev.berth.runc.CommandRunner;
 import dev.berth.runc.ConmonRunc;
 import dev.berth.runc.OciRuntime;
+import dev.berth.runc.Poller;
 import dev.berth.runc.ProcessRunner;
 import dev.berth.sandbox.SandboxException.Kind;
 import dev.berth.store.JsonStore;
 import dev.berth.store.NameRegistry;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
@@ -151,6 +154,31 @@ public final class PodRuntime implements SandboxRuntime {
             ContainerRecord container = locks.with(id, () -> containerOps.refresh(containerOps.get(id)));
             return containerExec.run(container, command, timeoutSeconds);
         });
+    }
+
+    /**
+     * Has the container's log file reopened at its path, as kubelet's log rotation asks after renaming it,
+     * and waits until the new file exists. FAILED_PRECONDITION unless the container is running.
+     */
+    public void reopenContainerLog(String id) {
+        call("reopen log of container " + id, () -> locks.with(id, () -> {
+            ContainerRecord container = containerOps.refresh(containerOps.get(id));
+            if (container.state() != ContainerState.RUNNING) {
+                throw new SandboxException(Kind.FAILED_PRECONDITION,
+                        "container " + id + " is not running (" + container.state() + ")");
+            }
+            env.oci().reopenLog(id, Path.of(container.bundle()));
+            Path log = Path.of(container.logPath());
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            Poller poller = new Poller();
+            while (!Files.exists(log)) {
+                if (System.nanoTime() > deadline) {
+                    throw new SandboxException(Kind.FAILED, "conmon did not reopen " + log + " within 5 s");
+                }
+                poller.pause();
+            }
+            return null;
+        }));
     }
 
     /** Stops a container: its stop signal, then SIGKILL after {@code timeoutSeconds}; idempotent. */

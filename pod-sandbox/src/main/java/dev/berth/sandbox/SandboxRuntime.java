@@ -79,4 +79,10 @@ public interface SandboxRuntime extends AutoCloseable {
      * DEADLINE_EXCEEDED when the command outlives its timeout (it is killed then).
      */
     ExecResult execSync(String id, List<String> command, long timeoutSeconds);
+
+    /**
+     * Has the container's log file reopened at its path (kubelet renames it first when rotating logs) and
+     * waits until the new file exists. NOT_FOUND for an unknown container, FAILED_PRECONDITION unless running.
+     */
+    void reopenContainerLog(String id);
 }

@@ -16,6 +16,8 @@ import dev.berth.cri.v1.RemoveContainerRequest;
 import dev.berth.cri.v1.RemoveContainerResponse;
 import dev.berth.cri.v1.RemovePodSandboxRequest;
 import dev.berth.cri.v1.RemovePodSandboxResponse;
+import dev.berth.cri.v1.ReopenContainerLogRequest;
+import dev.berth.cri.v1.ReopenContainerLogResponse;
 import dev.berth.cri.v1.RunPodSandboxRequest;
 import dev.berth.cri.v1.RunPodSandboxResponse;
 import dev.berth.cri.v1.RuntimeConfigRequest;
@@ -37,6 +39,7 @@ import dev.berth.server.Services;
 import dev.berth.server.container.ContainerStatus;
 import dev.berth.server.container.CreateContainer;
 import dev.berth.server.container.ExecSync;
+import dev.berth.server.container.ReopenContainerLog;
 import dev.berth.server.container.ListContainers;
 import dev.berth.server.container.RemoveContainer;
 import dev.berth.server.container.StartContainer;
@@ -75,6 +78,7 @@ final class RuntimeServiceImpl extends RuntimeServiceGrpc.RuntimeServiceImplBase
     private final ContainerStatus containerStatus;
     private final ListContainers listContainers;
     private final ExecSync execSync;
+    private final ReopenContainerLog reopenContainerLog;
 
     RuntimeServiceImpl(Services services) {
         status = new Status(services);
@@ -91,6 +95,7 @@ final class RuntimeServiceImpl extends RuntimeServiceGrpc.RuntimeServiceImplBase
         containerStatus = new ContainerStatus(services);
         listContainers = new ListContainers(services);
         execSync = new ExecSync(services);
+        reopenContainerLog = new ReopenContainerLog(services);
     }
 
     static <R> void reply(StreamObserver<R> observer, Supplier<R> handler) {
@@ -179,5 +184,11 @@ final class RuntimeServiceImpl extends RuntimeServiceGrpc.RuntimeServiceImplBase
     @Override
     public void execSync(ExecSyncRequest request, StreamObserver<ExecSyncResponse> observer) {
         reply(observer, () -> execSync.handle(request));
+    }
+
+    @Override
+    public void reopenContainerLog(ReopenContainerLogRequest request,
+                                   StreamObserver<ReopenContainerLogResponse> observer) {
+        reply(observer, () -> reopenContainerLog.handle(request));
     }
 }

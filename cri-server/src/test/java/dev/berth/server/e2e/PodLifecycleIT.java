@@ -26,6 +26,7 @@ import dev.berth.cri.v1.PullImageRequest;
 import dev.berth.cri.v1.RemoveContainerRequest;
 import dev.berth.cri.v1.RemoveImageRequest;
 import dev.berth.cri.v1.RemovePodSandboxRequest;
+import dev.berth.cri.v1.ReopenContainerLogRequest;
 import dev.berth.cri.v1.RunPodSandboxRequest;
 import dev.berth.cri.v1.StartContainerRequest;
 import dev.berth.cri.v1.StatusRequest;
@@ -225,6 +226,13 @@ class PodLifecycleIT {
         assertThat(daemon.runtime().execSync(ExecSyncRequest.newBuilder().setContainerId(containerId)
                 .addCmd("sh").addCmd("-c").addCmd("! ps | grep '[s]leep 30'").build()).getExitCode())
                 .as("the timed-out sleep was killed").isZero();
+
+        // Log rotation: kubelet renames the file, then asks for a new one at the same path.
+        Path log = Path.of(status(containerId).getLogPath());
+        Files.move(log, log.resolveSibling("sleeper.log.1"));
+        daemon.runtime().reopenContainerLog(ReopenContainerLogRequest.newBuilder().setContainerId(containerId)
+                .build());
+        assertThat(log).exists();
 
         // The pod shares one PID namespace (the CRI default), so catatonit is pid 1 and sleep is not:
         // SIGTERM's default action ends it at once, and conmon reports 128 + 15.

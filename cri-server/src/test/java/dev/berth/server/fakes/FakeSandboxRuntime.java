@@ -253,6 +253,15 @@ public final class FakeSandboxRuntime implements SandboxRuntime {
     }
 
     @Override
+    public synchronized void reopenContainerLog(String id) {
+        call("reopenContainerLog", false, id);
+        ContainerInfo c = requireContainer(id);
+        if (c.state() != ContainerState.RUNNING) {
+            throw new SandboxException(Kind.FAILED_PRECONDITION, "container " + id + " is not running");
+        }
+    }
+
+    @Override
     public synchronized void removeContainer(String id) {
         call("removeContainer", false, id);
         containers.remove(id);
