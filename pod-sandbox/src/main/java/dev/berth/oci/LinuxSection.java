@@ -6,6 +6,7 @@ import dev.berth.cri.v1.Device;
 import dev.berth.cri.v1.HugepageLimit;
 import dev.berth.cri.v1.LinuxContainerResources;
 import dev.berth.cri.v1.LinuxContainerSecurityContext;
+import dev.berth.cri.v1.Mount;
 import dev.berth.cri.v1.NamespaceMode;
 import dev.berth.cri.v1.PodSandboxConfig;
 import java.nio.file.Path;
@@ -125,6 +126,26 @@ final class LinuxSection {
             new TreeMap<>(r.getUnifiedMap()).forEach(unified::put);
         }
         return res;
+    }
+
+    /**
+     * The propagation of the container's root mount. Mounts made inside the container can reach the host only
+     * if the root is shared as well, and host mounts reach the container only through a slave (or shared) root;
+     * without propagating mounts runc's default applies. Null for the default.
+     */
+    static String rootfsPropagation(List<Mount> mounts) {
+        boolean hostToContainer = false;
+        for (Mount mount : mounts) {
+            switch (mount.getPropagation()) {
+                case PROPAGATION_BIDIRECTIONAL -> {
+                    return "rshared";
+                }
+                case PROPAGATION_HOST_TO_CONTAINER -> hostToContainer = true;
+                default -> {
+                }
+            }
+        }
+        return hostToContainer ? "rslave" : null;
     }
 
     static void maskedAndReadonly(ObjectNode linux, LinuxContainerSecurityContext sc) {

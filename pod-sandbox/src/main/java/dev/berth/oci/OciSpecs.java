@@ -100,6 +100,10 @@ public final class OciSpecs {
             linux.put("cgroupsPath", in.cgroupsPath());
         }
         linux.set("namespaces", LinuxSection.namespaces(in.namespaces(), host.cgroupV2()));
+        String rootfsPropagation = LinuxSection.rootfsPropagation(c.getMountsList());
+        if (rootfsPropagation != null) {
+            linux.put("rootfsPropagation", rootfsPropagation);
+        }
         ObjectNode sysctls = LinuxSection.sysctls(in.sandbox());
         if (!sysctls.isEmpty()) {
             linux.set("sysctl", sysctls);

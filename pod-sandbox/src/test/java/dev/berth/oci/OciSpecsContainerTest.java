@@ -341,4 +341,31 @@ class OciSpecsContainerTest {
         return out;
     }
 
+
+    @Test
+    void container_bidirectionalMount_sharesTheRoot() {
+        ObjectNode s = spec(runnable().addMounts(dev.berth.cri.v1.Mount.newBuilder().setContainerPath("/a")
+                        .setHostPath("/tmp").setPropagation(dev.berth.cri.v1.MountPropagation.PROPAGATION_HOST_TO_CONTAINER))
+                .addMounts(dev.berth.cri.v1.Mount.newBuilder().setContainerPath("/b").setHostPath("/tmp")
+                        .setPropagation(dev.berth.cri.v1.MountPropagation.PROPAGATION_BIDIRECTIONAL)).build());
+
+        assertThat(s.at("/linux/rootfsPropagation").asText()).isEqualTo("rshared");
+    }
+
+    @Test
+    void container_hostToContainerMount_makesTheRootASlave() {
+        ObjectNode s = spec(runnable().addMounts(dev.berth.cri.v1.Mount.newBuilder().setContainerPath("/a")
+                .setHostPath("/tmp").setPropagation(dev.berth.cri.v1.MountPropagation.PROPAGATION_HOST_TO_CONTAINER))
+                .build());
+
+        assertThat(s.at("/linux/rootfsPropagation").asText()).isEqualTo("rslave");
+    }
+
+    @Test
+    void container_privateMountsOnly_leavesRuncsDefault() {
+        ObjectNode s = spec(runnable().addMounts(dev.berth.cri.v1.Mount.newBuilder().setContainerPath("/a")
+                .setHostPath("/tmp")).build());
+
+        assertThat(s.at("/linux").has("rootfsPropagation")).isFalse();
+    }
 }
