@@ -328,9 +328,32 @@ public final class ImageStore implements Images {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        return new FsUsage(root, totals[0], totals[1], nowNanos());
+    }
+
+    /**
+     * Bytes and inodes in the container's upper dir, reported on the store's root as containerd reports its
+     * snapshotter's; empty when the container has no rootfs here.
+     */
+    public Optional<FsUsage> containerFsUsage(String containerId) {
+        Rootfs.checkId(containerId);
+        Path upper = containers.resolve(containerId).resolve("upper");
+        long now = nowNanos();
+        try {
+            if (!Files.isDirectory(upper)) {
+                return Optional.empty();
+            }
+            long[] totals = TreeUsage.of(upper);
+            return Optional.of(new FsUsage(root, totals[0], totals[1], now));
+        } catch (IOException e) {
+            throw new ImageException(ImageException.Kind.FAILED, "measuring the writable layer of " + containerId
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static long nowNanos() {
         java.time.Instant at = java.time.Instant.now();
-        long now = at.getEpochSecond() * 1_000_000_000L + at.getNano();
-        return new FsUsage(root, totals[0], totals[1], now);
+        return at.getEpochSecond() * 1_000_000_000L + at.getNano();
     }
 
     /**

@@ -39,6 +39,12 @@ public interface Images extends AutoCloseable {
     FsUsage usage();
 
     /**
+     * Bytes and inodes of the container's writable layer (its overlay upper dir), with the store's root as the
+     * mountpoint; empty when the container has no root filesystem here. Walks the layer's tree on each call.
+     */
+    Optional<FsUsage> containerFsUsage(String containerId);
+
+    /**
      * Mounts a root filesystem for {@code containerId} from the layers of the image {@code imageId} names and
      * returns its directory; idempotent.
      *

@@ -9,7 +9,10 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.LongSupplier;
 
 /**
  * {@link Cgroups} for the cgroupfs driver: plain directories in each mounted hierarchy, v1 (one per controller),
@@ -20,9 +23,16 @@ public final class CgroupfsCgroups implements Cgroups {
     private static final long REMOVE_TIMEOUT_NANOS = 10_000_000_000L;
 
     private final List<Path> hierarchies;
+    private final LongSupplier clock;
 
     public CgroupfsCgroups(List<Path> hierarchies) {
+        this(hierarchies, CgroupfsCgroups::nowNanos);
+    }
+
+    /** Cgroups in {@code hierarchies} whose usage samples are stamped by {@code clock} (Unix nanoseconds). */
+    public CgroupfsCgroups(List<Path> hierarchies, LongSupplier clock) {
         this.hierarchies = List.copyOf(hierarchies);
+        this.clock = clock;
     }
 
     /** Every cgroup and cgroup2 mount of this host. */
@@ -127,5 +137,23 @@ public final class CgroupfsCgroups implements Cgroups {
     @Override
     public boolean exists(String path) {
         return hierarchies.stream().anyMatch(h -> !dir(h, path).equals(h) && Files.isDirectory(dir(h, path)));
+    }
+
+    @Override
+    public Optional<ResourceUsage> usage(String path) {
+        long now = clock.getAsLong();
+        List<Path> dirs = hierarchies.stream().filter(h -> !dir(h, path).equals(h))
+                .map(h -> dir(h, path)).filter(Files::isDirectory).toList();
+        if (dirs.isEmpty()) {
+            return Optional.empty();
+        }
+        ResourceUsage usage = CgroupUsage.read(dirs, now);
+        // Removed while being read: its files vanished, which must not pass for a cgroup using nothing.
+        return dirs.stream().anyMatch(Files::isDirectory) ? Optional.of(usage) : Optional.empty();
+    }
+
+    private static long nowNanos() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
     }
 }

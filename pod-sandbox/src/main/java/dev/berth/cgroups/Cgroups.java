@@ -1,6 +1,8 @@
 package dev.berth.cgroups;
 
-/** Creates and removes pod-level cgroups. Implementations are thread-safe. */
+import java.util.Optional;
+
+/** Creates and removes pod-level cgroups and reads their usage. Implementations are thread-safe. */
 public interface Cgroups {
 
     /** Creates {@code path} (a cgroupfs path such as /berth/abc) in every hierarchy; existing dirs are kept. */
@@ -11,4 +13,7 @@ public interface Cgroups {
 
     /** Whether {@code path} exists in any hierarchy. */
     boolean exists(String path);
+
+    /** The current usage of {@code path}; empty when it exists in no hierarchy (never made, or removed). */
+    Optional<ResourceUsage> usage(String path);
 }

@@ -3,6 +3,7 @@ package dev.berth.sandbox;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.cgroups.CgroupfsCgroups;
 import dev.berth.cgroups.Cgroups;
+import dev.berth.cgroups.ResourceUsage;
 import dev.berth.cri.v1.ContainerConfig;
 import dev.berth.cri.v1.PodSandboxConfig;
 import dev.berth.ns.NamespacePinner;
@@ -47,6 +48,7 @@ public final class PodRuntime implements SandboxRuntime {
     private final SandboxOps sandboxOps;
     private final ContainerOps containerOps;
     private final ContainerExec containerExec;
+    private final UsageReader usage;
     private final KeyedLocks locks = new KeyedLocks();
 
     public PodRuntime(RuntimeSettings settings) {
@@ -69,6 +71,7 @@ public final class PodRuntime implements SandboxRuntime {
         this.sandboxOps = new SandboxOps(env);
         this.containerOps = new ContainerOps(env);
         this.containerExec = new ContainerExec(env);
+        this.usage = new UsageReader(env, Path.of("/proc"));
     }
 
     /** Reloads stored state, reconciles it with the host and removes half-made leftovers. */
@@ -206,6 +209,24 @@ public final class PodRuntime implements SandboxRuntime {
                 .map(ContainerRecord::toInfo).toList();
     }
 
+    /** The container's cgroup usage; empty for an unknown container or one whose cgroup is gone. */
+    public Optional<ResourceUsage> containerUsage(String id) {
+        return call("usage of container " + id, () -> usage.container(id));
+    }
+
+    /** The pod cgroup's usage (its containers included); empty for an unknown sandbox or a removed cgroup. */
+    public Optional<ResourceUsage> sandboxUsage(String id) {
+        return call("usage of sandbox " + id, () -> usage.sandbox(id));
+    }
+
+    /**
+     * Counters of the pod's network interfaces but loopback; empty for an unknown or stopped sandbox, a
+     * host-network pod, or while no process of the pod is alive to read them through.
+     */
+    public List<InterfaceUsage> sandboxInterfaces(String id) {
+        return call("network usage of sandbox " + id, () -> usage.interfaces(id));
+    }
+
     private ContainerRecord refreshQuietly(ContainerRecord c) {
         try {
             return locks.with(c.id(), () -> env.containers().get(c.id()).map(containerOps::refresh).orElse(c));
@@ -286,6 +307,11 @@ public final class PodRuntime implements SandboxRuntime {
         @Override
         public boolean exists(String path) {
             return delegate.get().exists(path);
+        }
+
+        @Override
+        public Optional<ResourceUsage> usage(String path) {
+            return delegate.get().usage(path);
         }
     }
 }

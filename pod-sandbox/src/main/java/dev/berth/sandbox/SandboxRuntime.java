@@ -1,5 +1,6 @@
 package dev.berth.sandbox;
 
+import dev.berth.cgroups.ResourceUsage;
 import dev.berth.cri.v1.ContainerConfig;
 import dev.berth.cri.v1.PodSandboxConfig;
 import dev.berth.oci.ImageSpec;
@@ -85,4 +86,19 @@ public interface SandboxRuntime extends AutoCloseable {
      * waits until the new file exists. NOT_FOUND for an unknown container, FAILED_PRECONDITION unless running.
      */
     void reopenContainerLog(String id);
+
+    /**
+     * The container's cgroup usage now. Empty for an unknown container and once its cgroup is gone (it exited
+     * and was cleaned up); a container that was created but not started has a cgroup using next to nothing.
+     */
+    Optional<ResourceUsage> containerUsage(String id);
+
+    /** The pod cgroup's usage now, its containers included; empty for an unknown sandbox or a removed cgroup. */
+    Optional<ResourceUsage> sandboxUsage(String id);
+
+    /**
+     * The counters of the pod's network interfaces other than loopback. Empty for an unknown or stopped sandbox,
+     * a pod on the host's network, and while no process of the pod is alive to read them through.
+     */
+    List<InterfaceUsage> sandboxInterfaces(String id);
 }

@@ -1,15 +1,23 @@
 package dev.berth.server.grpc;
 
+import dev.berth.cri.v1.ContainerStatsRequest;
+import dev.berth.cri.v1.ContainerStatsResponse;
 import dev.berth.cri.v1.ContainerStatusRequest;
 import dev.berth.cri.v1.ContainerStatusResponse;
 import dev.berth.cri.v1.CreateContainerRequest;
 import dev.berth.cri.v1.CreateContainerResponse;
 import dev.berth.cri.v1.ExecSyncRequest;
 import dev.berth.cri.v1.ExecSyncResponse;
+import dev.berth.cri.v1.ListContainerStatsRequest;
+import dev.berth.cri.v1.ListContainerStatsResponse;
 import dev.berth.cri.v1.ListContainersRequest;
 import dev.berth.cri.v1.ListContainersResponse;
 import dev.berth.cri.v1.ListPodSandboxRequest;
 import dev.berth.cri.v1.ListPodSandboxResponse;
+import dev.berth.cri.v1.ListPodSandboxStatsRequest;
+import dev.berth.cri.v1.ListPodSandboxStatsResponse;
+import dev.berth.cri.v1.PodSandboxStatsRequest;
+import dev.berth.cri.v1.PodSandboxStatsResponse;
 import dev.berth.cri.v1.PodSandboxStatusRequest;
 import dev.berth.cri.v1.PodSandboxStatusResponse;
 import dev.berth.cri.v1.RemoveContainerRequest;
@@ -36,10 +44,12 @@ import dev.berth.cri.v1.UpdateRuntimeConfigResponse;
 import dev.berth.cri.v1.VersionRequest;
 import dev.berth.cri.v1.VersionResponse;
 import dev.berth.server.Services;
+import dev.berth.server.container.ContainerStats;
 import dev.berth.server.container.ContainerStatus;
 import dev.berth.server.container.CreateContainer;
 import dev.berth.server.container.ExecSync;
 import dev.berth.server.container.ReopenContainerLog;
+import dev.berth.server.container.ListContainerStats;
 import dev.berth.server.container.ListContainers;
 import dev.berth.server.container.RemoveContainer;
 import dev.berth.server.container.StartContainer;
@@ -49,6 +59,8 @@ import dev.berth.server.runtime.Status;
 import dev.berth.server.runtime.UpdateRuntimeConfig;
 import dev.berth.server.runtime.Version;
 import dev.berth.server.sandbox.ListPodSandbox;
+import dev.berth.server.sandbox.ListPodSandboxStats;
+import dev.berth.server.sandbox.PodSandboxStats;
 import dev.berth.server.sandbox.PodSandboxStatus;
 import dev.berth.server.sandbox.RemovePodSandbox;
 import dev.berth.server.sandbox.RunPodSandbox;
@@ -79,6 +91,10 @@ final class RuntimeServiceImpl extends RuntimeServiceGrpc.RuntimeServiceImplBase
     private final ListContainers listContainers;
     private final ExecSync execSync;
     private final ReopenContainerLog reopenContainerLog;
+    private final ContainerStats containerStats;
+    private final ListContainerStats listContainerStats;
+    private final PodSandboxStats podSandboxStats;
+    private final ListPodSandboxStats listPodSandboxStats;
 
     RuntimeServiceImpl(Services services) {
         status = new Status(services);
@@ -96,6 +112,10 @@ final class RuntimeServiceImpl extends RuntimeServiceGrpc.RuntimeServiceImplBase
         listContainers = new ListContainers(services);
         execSync = new ExecSync(services);
         reopenContainerLog = new ReopenContainerLog(services);
+        containerStats = new ContainerStats(services);
+        listContainerStats = new ListContainerStats(services);
+        podSandboxStats = new PodSandboxStats(services);
+        listPodSandboxStats = new ListPodSandboxStats(services);
     }
 
     static <R> void reply(StreamObserver<R> observer, Supplier<R> handler) {
@@ -190,5 +210,27 @@ final class RuntimeServiceImpl extends RuntimeServiceGrpc.RuntimeServiceImplBase
     public void reopenContainerLog(ReopenContainerLogRequest request,
                                    StreamObserver<ReopenContainerLogResponse> observer) {
         reply(observer, () -> reopenContainerLog.handle(request));
+    }
+
+    @Override
+    public void containerStats(ContainerStatsRequest request, StreamObserver<ContainerStatsResponse> observer) {
+        reply(observer, () -> containerStats.handle(request));
+    }
+
+    @Override
+    public void listContainerStats(ListContainerStatsRequest request,
+                                   StreamObserver<ListContainerStatsResponse> observer) {
+        reply(observer, () -> listContainerStats.handle(request));
+    }
+
+    @Override
+    public void podSandboxStats(PodSandboxStatsRequest request, StreamObserver<PodSandboxStatsResponse> observer) {
+        reply(observer, () -> podSandboxStats.handle(request));
+    }
+
+    @Override
+    public void listPodSandboxStats(ListPodSandboxStatsRequest request,
+                                    StreamObserver<ListPodSandboxStatsResponse> observer) {
+        reply(observer, () -> listPodSandboxStats.handle(request));
     }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.berth.cri.v1.ContainerConfig;
 import dev.berth.cri.v1.ContainerMetadata;
 import dev.berth.cri.v1.ContainerState;
+import dev.berth.cri.v1.ContainerStatsFilter;
 import dev.berth.cri.v1.ContainerStatus;
 import dev.berth.cri.v1.ContainerStatusRequest;
 import dev.berth.cri.v1.CreateContainerRequest;
@@ -14,13 +15,16 @@ import dev.berth.cri.v1.ExecSyncRequest;
 import dev.berth.cri.v1.ExecSyncResponse;
 import dev.berth.cri.v1.ImageSpec;
 import dev.berth.cri.v1.ImageStatusRequest;
+import dev.berth.cri.v1.ListContainerStatsRequest;
 import dev.berth.cri.v1.ListContainersRequest;
 import dev.berth.cri.v1.LinuxContainerConfig;
 import dev.berth.cri.v1.LinuxContainerResources;
 import dev.berth.cri.v1.ListPodSandboxRequest;
+import dev.berth.cri.v1.ListPodSandboxStatsRequest;
 import dev.berth.cri.v1.PodSandboxConfig;
 import dev.berth.cri.v1.PodSandboxMetadata;
 import dev.berth.cri.v1.PodSandboxState;
+import dev.berth.cri.v1.PodSandboxStatsRequest;
 import dev.berth.cri.v1.PodSandboxStatusRequest;
 import dev.berth.cri.v1.PullImageRequest;
 import dev.berth.cri.v1.RemoveContainerRequest;
@@ -233,6 +237,35 @@ class PodLifecycleIT {
         daemon.runtime().reopenContainerLog(ReopenContainerLogRequest.newBuilder().setContainerId(containerId)
                 .build());
         assertThat(log).exists();
+
+        // Stats after the restart, as kubelet's CRI stats provider asks for them.
+        daemon.runtime().execSync(ExecSyncRequest.newBuilder().setContainerId(containerId)
+                .addCmd("sh").addCmd("-c").addCmd("echo written > /stats-probe").build());
+        var containerStats = daemon.runtime().listContainerStats(ListContainerStatsRequest.newBuilder()
+                .setFilter(ContainerStatsFilter.newBuilder().setPodSandboxId(podId)).build()).getStatsList();
+        assertThat(containerStats).singleElement().satisfies(s -> {
+            assertThat(s.getAttributes().getId()).isEqualTo(containerId);
+            assertThat(s.getAttributes().getMetadata().getName()).isEqualTo("sleeper");
+            assertThat(s.getCpu().getUsageCoreNanoSeconds().getValue()).isPositive();
+            assertThat(s.getMemory().getWorkingSetBytes().getValue()).isPositive();
+            assertThat(s.getWritableLayer().getUsedBytes().getValue()).isGreaterThanOrEqualTo(8);
+            assertThat(s.getWritableLayer().getInodesUsed().getValue()).isGreaterThanOrEqualTo(2);
+            assertThat(s.getWritableLayer().getFsId().getMountpoint()).isNotEmpty();
+        });
+        var podStats = daemon.runtime().podSandboxStats(PodSandboxStatsRequest.newBuilder().setPodSandboxId(podId)
+                .build()).getStats();
+        assertThat(podStats.getAttributes().getId()).isEqualTo(podId);
+        assertThat(podStats.getLinux().getCpu().getUsageCoreNanoSeconds().getValue()).isPositive();
+        assertThat(podStats.getLinux().getMemory().getWorkingSetBytes().getValue()).isPositive();
+        assertThat(podStats.getLinux().getProcess().getProcessCount().getValue())
+                .as("catatonit and sleep").isGreaterThanOrEqualTo(2);
+        assertThat(podStats.getLinux().getNetwork().getDefaultInterface().getName()).isEqualTo("eth0");
+        assertThat(podStats.getLinux().getNetwork().getDefaultInterface().getRxBytes().getValue())
+                .as("the ping reached eth0").isPositive();
+        assertThat(podStats.getLinux().getContainersList()).extracting(c -> c.getAttributes().getId())
+                .containsExactly(containerId);
+        assertThat(daemon.runtime().listPodSandboxStats(ListPodSandboxStatsRequest.getDefaultInstance())
+                .getStatsList()).extracting(p -> p.getAttributes().getId()).contains(podId);
 
         // The pod shares one PID namespace (the CRI default), so catatonit is pid 1 and sleep is not:
         // SIGTERM's default action ends it at once, and conmon reports 128 + 15.

@@ -36,6 +36,7 @@ public final class FakeImages implements Images {
     private final Map<String, Image> registry = new HashMap<>();
     private final Map<String, Image> images = new LinkedHashMap<>();
     private final Map<String, String> rootfs = new TreeMap<>();
+    private final Map<String, FsUsage> layerUsage = new HashMap<>();
     private final List<Credentials> pullCredentials = new ArrayList<>();
     private FsUsage usage = new FsUsage(Path.of("/var/lib/berth/images"), 0, 0, 0);
     private boolean closed;
@@ -84,6 +85,11 @@ public final class FakeImages implements Images {
     /** What {@link #usage()} answers from now on. */
     public synchronized void setUsage(FsUsage usage) {
         this.usage = usage;
+    }
+
+    /** What {@link #containerFsUsage} answers for {@code containerId} (empty unless set). */
+    public synchronized void setContainerFsUsage(String containerId, FsUsage value) {
+        layerUsage.put(containerId, value);
     }
 
     /** The credentials of each pull, in order; an element is null for an anonymous pull. */
@@ -161,6 +167,12 @@ public final class FakeImages implements Images {
     public synchronized FsUsage usage() {
         call("usage", true);
         return usage;
+    }
+
+    @Override
+    public synchronized Optional<FsUsage> containerFsUsage(String containerId) {
+        call("containerFsUsage", true, containerId);
+        return Optional.ofNullable(layerUsage.get(containerId));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.berth.server.fakes;
 
+import dev.berth.cgroups.ResourceUsage;
 import dev.berth.cri.v1.ContainerConfig;
 import dev.berth.cri.v1.NamespaceMode;
 import dev.berth.cri.v1.PodSandboxConfig;
@@ -7,6 +8,7 @@ import dev.berth.oci.ImageSpec;
 import dev.berth.sandbox.ContainerInfo;
 import dev.berth.sandbox.ContainerState;
 import dev.berth.sandbox.ExecResult;
+import dev.berth.sandbox.InterfaceUsage;
 import dev.berth.sandbox.SandboxException;
 import dev.berth.sandbox.SandboxException.Kind;
 import dev.berth.sandbox.SandboxInfo;
@@ -27,7 +29,8 @@ import java.util.Set;
  * FAILED_PRECONDITION for a container in a pod that is not ready and for removing a pod that still has
  * containers). Every call is recorded in the
  * {@link CallLog} as {@code runtime.<method>(...)}; {@link #failOn} makes a method throw after recording.
- * The {@code add}/{@code put} methods seed state without recording. Creation times come from a counter, so
+ * The {@code add}/{@code put}/{@code set} methods seed state without recording; usage is answered only for
+ * the ids given canned usage, as if every other cgroup were gone. Creation times come from a counter, so
  * they are distinct and increasing. Thread-safe.
  */
 public final class FakeSandboxRuntime implements SandboxRuntime {
@@ -48,6 +51,8 @@ public final class FakeSandboxRuntime implements SandboxRuntime {
     private final Map<String, ContainerInfo> containers = new LinkedHashMap<>();
     private final Map<String, ContainerCreation> creations = new LinkedHashMap<>();
     private final Set<String> released = new HashSet<>();
+    private final Map<String, ResourceUsage> usage = new LinkedHashMap<>();
+    private final Map<String, List<InterfaceUsage>> interfaces = new LinkedHashMap<>();
     private long clock = 1_000_000_000L;
     private boolean closed;
 
@@ -259,6 +264,34 @@ public final class FakeSandboxRuntime implements SandboxRuntime {
         if (c.state() != ContainerState.RUNNING) {
             throw new SandboxException(Kind.FAILED_PRECONDITION, "container " + id + " is not running");
         }
+    }
+
+    /** What containerUsage or sandboxUsage answers for {@code id} (a container or sandbox id). */
+    public synchronized void setUsage(String id, ResourceUsage value) {
+        usage.put(id, value);
+    }
+
+    /** What sandboxInterfaces answers for {@code sandboxId} (no interfaces unless set). */
+    public synchronized void setInterfaces(String sandboxId, List<InterfaceUsage> value) {
+        interfaces.put(sandboxId, List.copyOf(value));
+    }
+
+    @Override
+    public synchronized Optional<ResourceUsage> containerUsage(String id) {
+        call("containerUsage", true, id);
+        return containers.containsKey(id) ? Optional.ofNullable(usage.get(id)) : Optional.empty();
+    }
+
+    @Override
+    public synchronized Optional<ResourceUsage> sandboxUsage(String id) {
+        call("sandboxUsage", true, id);
+        return sandboxes.containsKey(id) ? Optional.ofNullable(usage.get(id)) : Optional.empty();
+    }
+
+    @Override
+    public synchronized List<InterfaceUsage> sandboxInterfaces(String id) {
+        call("sandboxInterfaces", true, id);
+        return sandboxes.containsKey(id) ? interfaces.getOrDefault(id, List.of()) : List.of();
     }
 
     @Override

@@ -1,0 +1,99 @@
+package dev.berth.server.container;
+
+import dev.berth.cgroups.ResourceUsage;
+import dev.berth.cri.v1.ContainerAttributes;
+import dev.berth.cri.v1.ContainerStats;
+import dev.berth.cri.v1.CpuUsage;
+import dev.berth.cri.v1.FilesystemIdentifier;
+import dev.berth.cri.v1.FilesystemUsage;
+import dev.berth.cri.v1.MemoryUsage;
+import dev.berth.cri.v1.SwapUsage;
+import dev.berth.cri.v1.UInt64Value;
+import dev.berth.image.FsUsage;
+import dev.berth.sandbox.ContainerInfo;
+import java.util.Optional;
+
+/**
+ * Renders usage samples as CRI stats messages, for containers and (cpu and memory) for pod sandboxes. A figure the
+ * host did not provide is left out rather than reported as 0, so kubelet can tell "unknown" from "idle".
+ * Stateless.
+ */
+public final class UsageViews {
+
+    private UsageViews() {
+    }
+
+    public static CpuUsage cpu(ResourceUsage usage) {
+        return CpuUsage.newBuilder()
+                .setTimestamp(usage.timestampNanos())
+                .setUsageCoreNanoSeconds(value(usage.cpuUsageCoreNanos()))
+                .build();
+    }
+
+    public static MemoryUsage memory(ResourceUsage usage) {
+        MemoryUsage.Builder memory = MemoryUsage.newBuilder()
+                .setTimestamp(usage.timestampNanos())
+                .setUsageBytes(value(usage.memoryUsageBytes()))
+                .setWorkingSetBytes(value(usage.memoryWorkingSetBytes()));
+        if (usage.memoryLimitBytes() > 0) {
+            memory.setAvailableBytes(value(Math.max(0, usage.memoryLimitBytes() - usage.memoryWorkingSetBytes())));
+        }
+        if (usage.memoryRssBytes() >= 0) {
+            memory.setRssBytes(value(usage.memoryRssBytes()));
+        }
+        if (usage.pageFaults() >= 0) {
+            memory.setPageFaults(value(usage.pageFaults()));
+        }
+        if (usage.majorPageFaults() >= 0) {
+            memory.setMajorPageFaults(value(usage.majorPageFaults()));
+        }
+        return memory.build();
+    }
+
+    static SwapUsage swap(ResourceUsage usage) {
+        return SwapUsage.newBuilder()
+                .setTimestamp(usage.timestampNanos())
+                .setSwapUsageBytes(value(usage.swapUsageBytes()))
+                .build();
+    }
+
+    static FilesystemUsage filesystem(FsUsage usage) {
+        return FilesystemUsage.newBuilder()
+                .setTimestamp(usage.timestampNanos())
+                .setFsId(FilesystemIdentifier.newBuilder().setMountpoint(usage.mountpoint().toString()))
+                .setUsedBytes(value(usage.usedBytes()))
+                .setInodesUsed(value(usage.inodesUsed()))
+                .build();
+    }
+
+    /**
+     * A container's stats: its attributes always, its writable layer when it has one, and cpu, memory and swap
+     * while its cgroup exists (a container that exited and was cleaned up has none, as with containerd).
+     */
+    static ContainerStats container(ContainerInfo container, Optional<ResourceUsage> usage,
+                                    Optional<FsUsage> writableLayer) {
+        ContainerStats.Builder stats = ContainerStats.newBuilder()
+                .setAttributes(ContainerAttributes.newBuilder()
+                        .setId(container.id())
+                        .setMetadata(container.config().getMetadata())
+                        .putAllLabels(container.config().getLabelsMap())
+                        .putAllAnnotations(container.config().getAnnotationsMap()));
+        writableLayer.ifPresent(layer -> stats.setWritableLayer(filesystem(layer)));
+        usage.ifPresent(u -> {
+            if (u.hasCpu()) {
+                stats.setCpu(cpu(u));
+            }
+            if (u.hasMemory()) {
+                stats.setMemory(memory(u));
+            }
+            if (u.hasSwap()) {
+                stats.setSwap(swap(u));
+            }
+        });
+        return stats.build();
+    }
+
+    public static UInt64Value value(long v) {
+        return UInt64Value.newBuilder().setValue(v).build();
+    }
+}
