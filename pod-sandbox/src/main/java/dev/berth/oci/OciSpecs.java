@@ -9,6 +9,7 @@ import dev.berth.cri.v1.PodSandboxConfig;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
 
@@ -109,8 +110,8 @@ public final class OciSpecs {
             linux.set("sysctl", sysctls);
         }
         LinuxSection.maskedAndReadonly(linux, sc);
-        // Seccomp is left out for Unconfined, and for RuntimeDefault and Localhost as well: Berth has no
-        // built-in default profile yet, and reading a Localhost profile is a file lookup this builder does not do.
+        Seccomp.filter(Seccomp.requested(c, in.sandbox()), sc.getPrivileged(), Set.copyOf(caps),
+                in.localhostSeccomp()).ifPresent(seccomp -> linux.set("seccomp", seccomp));
 
         spec.set("annotations", annotationsJson(annotations));
         return spec;

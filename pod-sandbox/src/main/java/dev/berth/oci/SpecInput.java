@@ -1,5 +1,6 @@
 package dev.berth.oci;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.cri.v1.ContainerConfig;
 import dev.berth.cri.v1.PodSandboxConfig;
 import java.nio.file.Path;
@@ -21,8 +22,17 @@ import java.nio.file.Path;
  * @param cgroupsPath  the OCI {@code linux.cgroupsPath}
  * @param sandboxFiles files to bind into the container
  * @param host         facts about the host
+ * @param localhostSeccomp the parsed file of a Localhost seccomp profile, or null when none applies
  */
 public record SpecInput(String containerId, ContainerConfig container, PodSandboxConfig sandbox, ImageSpec image,
                         UserSpec user, Path rootfs, NamespacePaths namespaces, String cgroupsPath,
-                        SandboxFiles sandboxFiles, HostFacts host) {
+                        SandboxFiles sandboxFiles, HostFacts host, JsonNode localhostSeccomp) {
+
+    /** An input for a container without a Localhost seccomp profile. */
+    public SpecInput(String containerId, ContainerConfig container, PodSandboxConfig sandbox, ImageSpec image,
+                     UserSpec user, Path rootfs, NamespacePaths namespaces, String cgroupsPath,
+                     SandboxFiles sandboxFiles, HostFacts host) {
+        this(containerId, container, sandbox, image, user, rootfs, namespaces, cgroupsPath, sandboxFiles, host,
+                null);
+    }
 }

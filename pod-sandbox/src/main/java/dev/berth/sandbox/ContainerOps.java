@@ -1,15 +1,18 @@
 package dev.berth.sandbox;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.cgroups.CgroupPaths;
 import dev.berth.cri.v1.ContainerConfig;
 import dev.berth.cri.v1.NamespaceMode;
 import dev.berth.cri.v1.PodSandboxConfig;
+import dev.berth.cri.v1.SecurityProfile;
 import dev.berth.cri.v1.Signal;
 import dev.berth.oci.ImageSpec;
 import dev.berth.oci.NamespacePaths;
 import dev.berth.oci.OciSpecs;
 import dev.berth.oci.SandboxFiles;
+import dev.berth.oci.Seccomp;
 import dev.berth.oci.SpecInput;
 import dev.berth.oci.UserSpec;
 import dev.berth.oci.Users;
@@ -76,7 +79,7 @@ final class ContainerOps {
                     pidNamespace(config, sandbox));
             String cgroupsPath = CgroupPaths.container(sandbox.cgroupParent(), id);
             ObjectNode spec = OciSpecs.container(new SpecInput(id, config, podConfig, image, user, rootfs, ns,
-                    cgroupsPath, files, env.host().get()));
+                    cgroupsPath, files, env.host().get(), localhostSeccomp(config, podConfig)));
             ObjectNode annotations = spec.has("annotations") ? (ObjectNode) spec.get("annotations")
                     : spec.putObject("annotations");
             annotations.put(SANDBOX_ID_ANNOTATION, sandboxId);
@@ -104,6 +107,25 @@ final class ContainerOps {
     }
 
     /** kubelet's log_directory + log_path when both are given, else a file in the bundle. */
+    /** The parsed Localhost seccomp profile the container asks for, or null when it asks for none. */
+    private JsonNode localhostSeccomp(ContainerConfig config, PodSandboxConfig pod) {
+        Optional<SecurityProfile> profile = Seccomp.requested(config, pod);
+        if (profile.isEmpty() || profile.get().getProfileType() != SecurityProfile.ProfileType.Localhost) {
+            return null;
+        }
+        String ref = profile.get().getLocalhostRef();
+        if (!ref.startsWith("/")) {
+            throw new SandboxException(Kind.INVALID_ARGUMENT,
+                    Seccomp.LOCALHOST_FIELD + " must be an absolute path, not \"" + ref + "\"");
+        }
+        try {
+            return env.json().readTree(Path.of(ref).toFile());
+        } catch (IOException e) {
+            throw new SandboxException(Kind.INVALID_ARGUMENT,
+                    Seccomp.LOCALHOST_FIELD + " " + ref + " cannot be read as a seccomp profile: " + e.getMessage());
+        }
+    }
+
     static Path logPath(PodSandboxConfig pod, ContainerConfig c, Path bundle) {
         if (!pod.getLogDirectory().isEmpty() && !c.getLogPath().isEmpty()) {
             Path p = Path.of(pod.getLogDirectory()).resolve(c.getLogPath()).normalize();

@@ -19,6 +19,8 @@ import dev.berth.cri.v1.ListContainerStatsRequest;
 import dev.berth.cri.v1.ListContainersRequest;
 import dev.berth.cri.v1.LinuxContainerConfig;
 import dev.berth.cri.v1.LinuxContainerResources;
+import dev.berth.cri.v1.SecurityProfile;
+import dev.berth.cri.v1.LinuxContainerSecurityContext;
 import dev.berth.cri.v1.ListPodSandboxRequest;
 import dev.berth.cri.v1.ListPodSandboxStatsRequest;
 import dev.berth.cri.v1.PodSandboxConfig;
@@ -298,6 +300,43 @@ class PodLifecycleIT {
 
         assertThat(exited.getReason()).isEqualTo("OOMKilled");
         assertThat(exited.getExitCode()).isEqualTo(137);
+        daemon.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
+        images().removeImage(RemoveImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(IMAGE)).build());
+        assertNothingLeaked();
+    }
+
+    @Test
+    void seccomp_runtimeDefaultFilters_andLocalhostProfileBlocksItsCalls() throws Exception {
+        images().pullImage(PullImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(IMAGE)).build());
+        Path profile = dir.resolve("block-chmod.json");
+        Files.writeString(profile, """
+                {"defaultAction": "SCMP_ACT_ALLOW",
+                 "syscalls": [{"names": ["chmod", "fchmodat", "fchmodat2"], "action": "SCMP_ACT_ERRNO"}]}
+                """);
+        PodSandboxConfig podConfig = podConfig("filtered");
+        String podId = runPod(podConfig);
+        String filtered = startContainer(podId, podConfig, ContainerConfig.newBuilder()
+                .setMetadata(ContainerMetadata.newBuilder().setName("default"))
+                .addCommand("sleep").addArgs("600")
+                .setLinux(LinuxContainerConfig.newBuilder().setSecurityContext(LinuxContainerSecurityContext
+                        .newBuilder().setSeccomp(SecurityProfile.newBuilder()
+                                .setProfileType(SecurityProfile.ProfileType.RuntimeDefault)))));
+        String blocked = startContainer(podId, podConfig, ContainerConfig.newBuilder()
+                .setMetadata(ContainerMetadata.newBuilder().setName("localhost"))
+                .addCommand("sleep").addArgs("600")
+                .setLinux(LinuxContainerConfig.newBuilder().setSecurityContext(LinuxContainerSecurityContext
+                        .newBuilder().setSeccomp(SecurityProfile.newBuilder()
+                                .setProfileType(SecurityProfile.ProfileType.Localhost)
+                                .setLocalhostRef(profile.toString())))));
+
+        ExecSyncResponse status = daemon.runtime().execSync(ExecSyncRequest.newBuilder().setContainerId(filtered)
+                .addCmd("grep").addCmd("Seccomp:").addCmd("/proc/self/status").setTimeout(10).build());
+        assertThat(status.getStdout().toStringUtf8()).as("seccomp mode 2 is a filter").matches("Seccomp:\\s+2\\s*");
+        ExecSyncResponse chmod = daemon.runtime().execSync(ExecSyncRequest.newBuilder().setContainerId(blocked)
+                .addCmd("chmod").addCmd("700").addCmd("/tmp").setTimeout(10).build());
+        assertThat(chmod.getExitCode()).isNotZero();
+        assertThat(chmod.getStderr().toStringUtf8()).contains("Operation not permitted");
+
         daemon.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
         images().removeImage(RemoveImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(IMAGE)).build());
         assertNothingLeaked();
