@@ -4,11 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -296,39 +293,15 @@ public final class ImageStore implements Images {
 
     /** Bytes and inodes used under the store's root (blobs, layers, container upper dirs). */
     public FsUsage usage() {
-        long[] totals = new long[2];
         try {
-            Files.walkFileTree(root, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-                    totals[1]++;
-                    // merged is an overlay of the layers already counted.
-                    if (dir.getFileName() != null && dir.getFileName().toString().equals("merged")
-                            && dir.getParent() != null && dir.getParent().getParent() != null
-                            && dir.getParent().getParent().equals(containers)) {
-                        return FileVisitResult.SKIP_SUBTREE;
-                    }
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                    totals[1]++;
-                    if (attrs.isRegularFile()) {
-                        totals[0] += attrs.size();
-                    }
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult visitFileFailed(Path file, IOException exc) {
-                    return FileVisitResult.CONTINUE; // removed while we walked
-                }
-            });
+            // Each container's merged dir is an overlay of the layers already counted.
+            long[] totals = TreeUsage.of(root, dir -> dir.getFileName() != null
+                    && dir.getFileName().toString().equals("merged")
+                    && dir.getParent() != null && containers.equals(dir.getParent().getParent()));
+            return new FsUsage(root, totals[0], totals[1], nowNanos());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new FsUsage(root, totals[0], totals[1], nowNanos());
     }
 
     /**

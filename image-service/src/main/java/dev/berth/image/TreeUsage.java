@@ -7,6 +7,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.function.Predicate;
 
 /**
  * Bytes and inodes of one directory tree, as the CRI reports a writable layer: file sizes summed (hard links
@@ -20,6 +21,14 @@ final class TreeUsage {
 
     /** {@code [bytes, inodes]} of {@code dir}; zeros when it does not exist. */
     static long[] of(Path dir) throws IOException {
+        return of(dir, d -> false);
+    }
+
+    /**
+     * {@code [bytes, inodes]} of {@code dir}, leaving out the contents of the directories {@code skip} accepts
+     * (they count as one inode each); zeros when it does not exist.
+     */
+    static long[] of(Path dir, Predicate<Path> skip) throws IOException {
         long[] totals = new long[2];
         if (!Files.isDirectory(dir)) {
             return totals;
@@ -28,7 +37,7 @@ final class TreeUsage {
             @Override
             public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) {
                 totals[1]++;
-                return FileVisitResult.CONTINUE;
+                return skip.test(d) ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
             }
 
             @Override
