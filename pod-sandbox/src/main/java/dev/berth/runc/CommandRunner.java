@@ -37,6 +37,13 @@ public interface CommandRunner {
      */
     Captured capture(List<String> argv, Duration timeout, int maxOutputBytes);
 
+    /**
+     * Starts {@code argv} with its standard streams as pipes and returns at once; the caller owns the process.
+     *
+     * @throws CommandException when the program cannot start
+     */
+    Process start(List<String> argv);
+
     /** Runs {@code argv} without input. */
     default CommandResult run(List<String> argv, Duration timeout) {
         return run(argv, null, timeout);

@@ -152,6 +152,12 @@ public final class ConmonRunc implements OciRuntime {
     }
 
     @Override
+    public Process startExec(String id, Path processSpec, Path pidFile) {
+        return runner.start(List.of(runc.toString(), "exec", "--process", processSpec.toString(),
+                "--pid-file", pidFile.toString(), id));
+    }
+
+    @Override
     public void reopenLog(String id, Path bundle) {
         if (!monitorAlive(id, bundle)) {
             throw new IllegalStateException("the monitor of container " + id + " is not running");

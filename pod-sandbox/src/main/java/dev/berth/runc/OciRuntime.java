@@ -39,6 +39,13 @@ public interface OciRuntime {
     Captured exec(String id, Path processSpec, Duration timeout, int maxOutputBytes);
 
     /**
+     * Starts one more process in the running container, described by {@code processSpec} (no terminal), with
+     * its standard streams as pipes, and returns without waiting. runc writes the pid of the process inside
+     * the container to {@code pidFile}; runc itself exits with that process's exit code.
+     */
+    Process startExec(String id, Path processSpec, Path pidFile);
+
+    /**
      * Asks the container's monitor to close its log file and open it again at the same path (after the
      * old one was renamed by log rotation). Returns once the request is delivered.
      */

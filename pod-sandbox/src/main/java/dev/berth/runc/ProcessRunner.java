@@ -103,6 +103,15 @@ public final class ProcessRunner implements CommandRunner {
         }
     }
 
+    @Override
+    public Process start(List<String> argv) {
+        try {
+            return new ProcessBuilder(argv).start();
+        } catch (IOException e) {
+            throw new CommandException(argv, -1, "", "cannot start: " + e.getMessage(), e);
+        }
+    }
+
     private static byte[] readBytes(Path file, int max) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
             return in.readNBytes(max);

@@ -160,6 +160,17 @@ public final class PodRuntime implements SandboxRuntime {
     }
 
     /**
+     * Starts {@code command} in a running container without waiting for it; the caller closes the result.
+     * NOT_FOUND for an unknown container, FAILED_PRECONDITION when it is not running.
+     */
+    public ExecProcess startExec(String id, List<String> command) {
+        return call("exec in container " + id, () -> {
+            ContainerRecord container = locks.with(id, () -> containerOps.refresh(containerOps.get(id)));
+            return containerExec.start(container, command);
+        });
+    }
+
+    /**
      * Has the container's log file reopened at its path, as kubelet's log rotation asks after renaming it,
      * and waits until the new file exists. FAILED_PRECONDITION unless the container is running.
      */

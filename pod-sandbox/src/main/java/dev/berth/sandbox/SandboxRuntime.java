@@ -82,6 +82,13 @@ public interface SandboxRuntime extends AutoCloseable {
     ExecResult execSync(String id, List<String> command, long timeoutSeconds);
 
     /**
+     * Starts {@code command} in a running container with the container's process settings, no terminal and
+     * pipes for its streams, and returns without waiting; the caller must close the result. NOT_FOUND for an
+     * unknown container, FAILED_PRECONDITION when it is not running.
+     */
+    ExecProcess startExec(String id, List<String> command);
+
+    /**
      * Has the container's log file reopened at its path (kubelet renames it first when rotating logs) and
      * waits until the new file exists. NOT_FOUND for an unknown container, FAILED_PRECONDITION unless running.
      */

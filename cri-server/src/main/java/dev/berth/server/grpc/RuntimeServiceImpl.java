@@ -6,6 +6,8 @@ import dev.berth.cri.v1.ContainerStatusRequest;
 import dev.berth.cri.v1.ContainerStatusResponse;
 import dev.berth.cri.v1.CreateContainerRequest;
 import dev.berth.cri.v1.CreateContainerResponse;
+import dev.berth.cri.v1.ExecRequest;
+import dev.berth.cri.v1.ExecResponse;
 import dev.berth.cri.v1.ExecSyncRequest;
 import dev.berth.cri.v1.ExecSyncResponse;
 import dev.berth.cri.v1.ListContainerStatsRequest;
@@ -47,6 +49,7 @@ import dev.berth.server.Services;
 import dev.berth.server.container.ContainerStats;
 import dev.berth.server.container.ContainerStatus;
 import dev.berth.server.container.CreateContainer;
+import dev.berth.server.container.Exec;
 import dev.berth.server.container.ExecSync;
 import dev.berth.server.container.ReopenContainerLog;
 import dev.berth.server.container.ListContainerStats;
@@ -90,6 +93,7 @@ final class RuntimeServiceImpl extends RuntimeServiceGrpc.RuntimeServiceImplBase
     private final ContainerStatus containerStatus;
     private final ListContainers listContainers;
     private final ExecSync execSync;
+    private final Exec exec;
     private final ReopenContainerLog reopenContainerLog;
     private final ContainerStats containerStats;
     private final ListContainerStats listContainerStats;
@@ -111,6 +115,7 @@ final class RuntimeServiceImpl extends RuntimeServiceGrpc.RuntimeServiceImplBase
         containerStatus = new ContainerStatus(services);
         listContainers = new ListContainers(services);
         execSync = new ExecSync(services);
+        exec = new Exec(services);
         reopenContainerLog = new ReopenContainerLog(services);
         containerStats = new ContainerStats(services);
         listContainerStats = new ListContainerStats(services);
@@ -204,6 +209,11 @@ final class RuntimeServiceImpl extends RuntimeServiceGrpc.RuntimeServiceImplBase
     @Override
     public void execSync(ExecSyncRequest request, StreamObserver<ExecSyncResponse> observer) {
         reply(observer, () -> execSync.handle(request));
+    }
+
+    @Override
+    public void exec(ExecRequest request, StreamObserver<ExecResponse> observer) {
+        reply(observer, () -> exec.handle(request));
     }
 
     @Override

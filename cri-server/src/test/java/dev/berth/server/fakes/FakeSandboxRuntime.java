@@ -7,6 +7,7 @@ import dev.berth.cri.v1.PodSandboxConfig;
 import dev.berth.oci.ImageSpec;
 import dev.berth.sandbox.ContainerInfo;
 import dev.berth.sandbox.ContainerState;
+import dev.berth.sandbox.ExecProcess;
 import dev.berth.sandbox.ExecResult;
 import dev.berth.sandbox.InterfaceUsage;
 import dev.berth.sandbox.SandboxException;
@@ -57,6 +58,7 @@ public final class FakeSandboxRuntime implements SandboxRuntime {
     private boolean closed;
 
     private ExecResult execResult = new ExecResult(0, new byte[0], new byte[0]);
+    private java.util.function.Function<List<String>, ExecProcess> execStarter;
 
     public FakeSandboxRuntime(CallLog log) {
         this.log = log;
@@ -255,6 +257,24 @@ public final class FakeSandboxRuntime implements SandboxRuntime {
             throw new SandboxException(Kind.FAILED_PRECONDITION, "container " + id + " is not running");
         }
         return execResult;
+    }
+
+    /** Sets how {@link #startExec} starts a command in a running container (unset: it fails). */
+    public synchronized void execStarts(java.util.function.Function<List<String>, ExecProcess> starter) {
+        execStarter = starter;
+    }
+
+    @Override
+    public synchronized ExecProcess startExec(String id, List<String> command) {
+        call("startExec", false, id, command);
+        ContainerInfo c = requireContainer(id);
+        if (c.state() != ContainerState.RUNNING) {
+            throw new SandboxException(Kind.FAILED_PRECONDITION, "container " + id + " is not running");
+        }
+        if (execStarter == null) {
+            throw new SandboxException(Kind.FAILED, "the fake runtime was given no exec process");
+        }
+        return execStarter.apply(command);
     }
 
     @Override
