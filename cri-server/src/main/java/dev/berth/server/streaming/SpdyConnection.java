@@ -29,6 +29,7 @@ import org.slf4j.LoggerFactory;
 final class SpdyConnection extends ChannelInboundHandlerAdapter {
 
     private static final Logger LOG = LoggerFactory.getLogger(SpdyConnection.class);
+    static final String STREAM_TYPE = "streamtype";
 
     /** What runs the streams of one connection: exec, attach or port forwarding. */
     interface Session {
@@ -95,7 +96,11 @@ final class SpdyConnection extends ChannelInboundHandlerAdapter {
                 h -> headers.putIfAbsent(h.getKey().toLowerCase(Locale.ROOT), h.getValue()));
         SpdyStream stream = new SpdyStream(syn.streamId(), headers, ctx.channel());
         streams.put(syn.streamId(), stream);
-        ctx.writeAndFlush(new DefaultSpdySynReplyFrame(syn.streamId()));
+        // Netty leaves out the header block of a reply without headers, which Go's SPDY framer (used by
+        // kubectl, crictl and kubelet) cannot parse: it then never sees the reply. One header keeps the block.
+        DefaultSpdySynReplyFrame reply = new DefaultSpdySynReplyFrame(syn.streamId());
+        reply.headers().set(STREAM_TYPE, stream.type());
+        ctx.writeAndFlush(reply);
         if (syn.isLast()) {
             stream.pipe().end();
         }

@@ -40,7 +40,7 @@ final class SpdyStream {
     }
 
     String type() {
-        return header("streamtype");
+        return header(SpdyConnection.STREAM_TYPE);
     }
 
     /** What the client sends; ends when it half-closes the stream or the connection goes. */

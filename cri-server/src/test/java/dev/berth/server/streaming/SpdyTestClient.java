@@ -169,9 +169,15 @@ public final class SpdyTestClient implements AutoCloseable {
         private final CompletableFuture<Void> replied = new CompletableFuture<>();
         private final CompletableFuture<byte[]> done = new CompletableFuture<>();
         private final ByteArrayOutputStream received = new ByteArrayOutputStream();
+        private volatile int replyHeaders;
 
         private Stream(int id) {
             this.id = id;
+        }
+
+        /** How many headers the server's SYN_REPLY carried. */
+        public int replyHeaders() {
+            return replyHeaders;
         }
 
         public void write(String text) throws Exception {
@@ -198,7 +204,11 @@ public final class SpdyTestClient implements AutoCloseable {
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             try {
                 switch (msg) {
-                    case SpdySynReplyFrame reply -> streams.get(reply.streamId()).replied.complete(null);
+                    case SpdySynReplyFrame reply -> {
+                        Stream s = streams.get(reply.streamId());
+                        s.replyHeaders = reply.headers().size();
+                        s.replied.complete(null);
+                    }
                     case SpdyDataFrame data -> {
                         Stream s = streams.get(data.streamId());
                         synchronized (s) {

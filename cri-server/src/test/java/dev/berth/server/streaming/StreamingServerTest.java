@@ -67,6 +67,8 @@ class StreamingServerTest {
             var stdout = client.open("stdout");
             var stderr = client.open("stderr");
             assertThat(client.ping()).isEqualTo(7);
+            assertThat(List.of(error, stdin, stdout, stderr)).as("replies need a header block for Go clients")
+                    .allSatisfy(s -> assertThat(s.replyHeaders()).isPositive());
             stdin.write("hello\n");
             stdin.closeWrite();
 
