@@ -152,9 +152,19 @@ public final class ConmonRunc implements OciRuntime {
     }
 
     @Override
-    public Process startExec(String id, Path processSpec, Path pidFile) {
-        return runner.start(List.of(runc.toString(), "exec", "--process", processSpec.toString(),
-                "--pid-file", pidFile.toString(), id));
+    public Process startExec(String id, Path processSpec, Path pidFile, Path terminal) {
+        List<String> argv = new ArrayList<>();
+        if (terminal != null) {
+            // runc in the foreground relays a container terminal only to a controlling terminal of its own.
+            argv.addAll(List.of("setsid", "--ctty"));
+        }
+        argv.addAll(List.of(runc.toString(), "exec", "--process", processSpec.toString(),
+                "--pid-file", pidFile.toString()));
+        if (terminal != null) {
+            argv.add("--tty");
+        }
+        argv.add(id);
+        return runner.start(argv, terminal);
     }
 
     @Override

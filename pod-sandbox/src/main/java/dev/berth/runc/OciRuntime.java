@@ -39,11 +39,14 @@ public interface OciRuntime {
     Captured exec(String id, Path processSpec, Duration timeout, int maxOutputBytes);
 
     /**
-     * Starts one more process in the running container, described by {@code processSpec} (no terminal), with
-     * its standard streams as pipes, and returns without waiting. runc writes the pid of the process inside
-     * the container to {@code pidFile}; runc itself exits with that process's exit code.
+     * Starts one more process in the running container, described by {@code processSpec}, and returns without
+     * waiting. Without a terminal its standard streams are the pipes of the returned process. With one
+     * ({@code terminal} not null, and {@code terminal} set in the spec) runc runs in its own session with that
+     * terminal device as its controlling terminal and standard streams, and relays between it and the
+     * terminal it makes inside the container, window size changes included. runc writes the pid of the
+     * process inside the container to {@code pidFile} and exits with that process's exit code.
      */
-    Process startExec(String id, Path processSpec, Path pidFile);
+    Process startExec(String id, Path processSpec, Path pidFile, Path terminal);
 
     /**
      * Asks the container's monitor to close its log file and open it again at the same path (after the

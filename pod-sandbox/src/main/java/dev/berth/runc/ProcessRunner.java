@@ -104,9 +104,13 @@ public final class ProcessRunner implements CommandRunner {
     }
 
     @Override
-    public Process start(List<String> argv) {
+    public Process start(List<String> argv, Path stdio) {
+        ProcessBuilder pb = new ProcessBuilder(argv);
+        if (stdio != null) {
+            pb.redirectInput(stdio.toFile()).redirectOutput(stdio.toFile()).redirectError(stdio.toFile());
+        }
         try {
-            return new ProcessBuilder(argv).start();
+            return pb.start();
         } catch (IOException e) {
             throw new CommandException(argv, -1, "", "cannot start: " + e.getMessage(), e);
         }

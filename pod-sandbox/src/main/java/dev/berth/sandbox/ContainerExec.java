@@ -55,18 +55,22 @@ final class ContainerExec {
     }
 
     /**
-     * Starts {@code command} in the container with pipes for its streams and returns at once; the caller
-     * closes the returned process, which removes its process file.
+     * Starts {@code command} in the container and returns at once: with pipes for its streams, or with a
+     * terminal relayed to the host terminal device {@code terminal} when that is not null. The caller closes
+     * the returned process, which removes its process file.
      */
-    ExecProcess start(ContainerRecord container, List<String> command) {
+    ExecProcess start(ContainerRecord container, List<String> command, Path terminal) {
         checkRunnable(container, command);
         Path bundle = Path.of(container.bundle());
         String name = "exec-" + UUID.randomUUID();
         Path spec = bundle.resolve(name + ".json");
         Path pidFile = bundle.resolve(name + ".pid");
         try {
-            Files.write(spec, env.json().writeValueAsBytes(processSpec(bundle, command)));
-            return new RuncExecProcess(env.oci().startExec(container.id(), spec, pidFile), spec, pidFile);
+            ObjectNode process = processSpec(bundle, command);
+            process.put("terminal", terminal != null);
+            Files.write(spec, env.json().writeValueAsBytes(process));
+            return new RuncExecProcess(env.oci().startExec(container.id(), spec, pidFile, terminal), spec,
+                    pidFile);
         } catch (IOException | RuntimeException e) {
             try {
                 Files.deleteIfExists(spec);

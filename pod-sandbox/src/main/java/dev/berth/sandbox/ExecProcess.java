@@ -25,6 +25,9 @@ public interface ExecProcess extends AutoCloseable {
     /** Waits for the command to exit and returns its exit code (128 + signal when a signal ended it). */
     int waitFor() throws InterruptedException;
 
+    /** Whether the command still runs. */
+    boolean isAlive();
+
     /** Kills the command inside the container (SIGKILL); idempotent. */
     void kill();
 

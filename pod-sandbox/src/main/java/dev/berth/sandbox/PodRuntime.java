@@ -160,13 +160,14 @@ public final class PodRuntime implements SandboxRuntime {
     }
 
     /**
-     * Starts {@code command} in a running container without waiting for it; the caller closes the result.
+     * Starts {@code command} in a running container without waiting for it, with a terminal when
+     * {@code terminal} (a host terminal device) is not null; the caller closes the result.
      * NOT_FOUND for an unknown container, FAILED_PRECONDITION when it is not running.
      */
-    public ExecProcess startExec(String id, List<String> command) {
+    public ExecProcess startExec(String id, List<String> command, Path terminal) {
         return call("exec in container " + id, () -> {
             ContainerRecord container = locks.with(id, () -> containerOps.refresh(containerOps.get(id)));
-            return containerExec.start(container, command);
+            return containerExec.start(container, command, terminal);
         });
     }
 

@@ -47,6 +47,11 @@ final class RuncExecProcess implements ExecProcess {
     }
 
     @Override
+    public boolean isAlive() {
+        return runc.isAlive();
+    }
+
+    @Override
     public void kill() {
         if (runc.isAlive()) {
             commandPid().flatMap(ProcessHandle::of).ifPresent(ProcessHandle::destroyForcibly);

@@ -82,11 +82,14 @@ public interface SandboxRuntime extends AutoCloseable {
     ExecResult execSync(String id, List<String> command, long timeoutSeconds);
 
     /**
-     * Starts {@code command} in a running container with the container's process settings, no terminal and
-     * pipes for its streams, and returns without waiting; the caller must close the result. NOT_FOUND for an
-     * unknown container, FAILED_PRECONDITION when it is not running.
+     * Starts {@code command} in a running container with the container's process settings and returns without
+     * waiting; the caller must close the result. With {@code terminal} null the command gets pipes for its
+     * streams; otherwise it gets a terminal in the container, relayed to the host terminal device
+     * {@code terminal} (the slave side of a pseudo-terminal whose master the caller holds: window size changes
+     * set there reach the command), and the pipes carry nothing. NOT_FOUND for an unknown container,
+     * FAILED_PRECONDITION when it is not running.
      */
-    ExecProcess startExec(String id, List<String> command);
+    ExecProcess startExec(String id, List<String> command, Path terminal);
 
     /**
      * Has the container's log file reopened at its path (kubelet renames it first when rotating logs) and

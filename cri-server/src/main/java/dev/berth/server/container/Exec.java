@@ -34,10 +34,6 @@ public final class Exec {
         if (request.getTty() && request.getStderr()) {
             throw Errors.invalid("stderr", "must be false with tty: a terminal has one output stream");
         }
-        if (request.getTty()) {
-            throw Status.UNIMPLEMENTED.withDescription("exec with a terminal (tty) is not supported yet")
-                    .asRuntimeException();
-        }
         ContainerInfo container = Ids.container(services.runtime(), request.getContainerId())
                 .orElseThrow(() -> Errors.notFound("container " + request.getContainerId() + " not found"));
         if (container.state() != ContainerState.RUNNING) {

@@ -1,5 +1,8 @@
 package dev.berth.server.streaming;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.sandbox.ExecProcess;
 import io.netty.channel.Channel;
 import java.io.IOException;
@@ -26,6 +29,8 @@ import org.slf4j.LoggerFactory;
 final class ExecSession implements SpdyConnection.Session {
 
     private static final Logger LOG = LoggerFactory.getLogger(ExecSession.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Thread.Builder PUMPS = Thread.ofPlatform().daemon().name("exec-pump");
 
     private final Channel channel;
     private final String protocol;
@@ -129,17 +134,38 @@ final class ExecSession implements SpdyConnection.Session {
                 process.kill();
             }
             SpdyStream stdin = streams.get("stdin");
+            // Platform threads: a terminal's master is read and written in blocking native calls.
             if (stdin != null) {
-                Thread.ofVirtual().start(() -> copy(stdin.in(), process.stdin(), true));
+                PUMPS.start(() -> copy(stdin.in(), process.stdin(), true));
             } else {
                 closeQuietly(process.stdin());
             }
-            Thread out = Thread.ofVirtual().start(() -> copyOut(process.stdout(), streams.get("stdout")));
-            Thread err = Thread.ofVirtual().start(() -> copyOut(process.stderr(), streams.get("stderr")));
+            SpdyStream resize = streams.get("resize");
+            if (resize != null && process instanceof Terminal terminal) {
+                PUMPS.start(() -> resizes(resize.in(), terminal));
+            }
+            Thread out = PUMPS.start(() -> copyOut(process.stdout(), streams.get("stdout")));
+            Thread err = PUMPS.start(() -> copyOut(process.stderr(), streams.get("stderr")));
             int exitCode = process.waitFor();
             out.join();
             err.join();
             return ExecStatus.exited(exitCode);
+        }
+    }
+
+    /** Applies the window sizes the client sends, one JSON object each ({"Width":80,"Height":24}). */
+    private static void resizes(InputStream from, Terminal terminal) {
+        try (MappingIterator<JsonNode> sizes = JSON.readerFor(JsonNode.class).readValues(from)) {
+            while (sizes.hasNextValue()) {
+                JsonNode size = sizes.nextValue();
+                int width = size.path("Width").asInt();
+                int height = size.path("Height").asInt();
+                if (width > 0 && height > 0) {
+                    terminal.resize(width, height);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("resize stream ended: {}", e.toString());
         }
     }
 

@@ -3,6 +3,7 @@ package dev.berth.server.streaming;
 import dev.berth.cri.v1.AttachRequest;
 import dev.berth.cri.v1.ExecRequest;
 import dev.berth.cri.v1.PortForwardRequest;
+import dev.berth.sandbox.ExecProcess;
 import dev.berth.sandbox.SandboxRuntime;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -10,9 +11,9 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import java.io.IOException;
@@ -39,6 +40,7 @@ public final class StreamingServer implements StreamUrls, AutoCloseable {
     private final String host;
     private final int requestedPort;
     private final SandboxRuntime runtime;
+
     private final TokenCache<Pending> tokens = new TokenCache<>(TOKEN_TTL, MAX_PENDING, System::nanoTime);
     private EventLoopGroup group;
     private Channel server;
@@ -56,11 +58,11 @@ public final class StreamingServer implements StreamUrls, AutoCloseable {
     }
 
     public void start() throws IOException {
-        group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
         try {
             server = new ServerBootstrap()
                     .group(group)
-                    .channel(NioServerSocketChannel.class)
+                    .channel(EpollServerSocketChannel.class)
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
@@ -90,11 +92,33 @@ public final class StreamingServer implements StreamUrls, AutoCloseable {
     private SpdyConnection.Session session(ChannelHandlerContext ctx, UpgradeHandler.Negotiated negotiated) {
         return switch (negotiated.request()) {
             case Pending.Exec exec -> new ExecSession(ctx.channel(), negotiated.protocol(), exec,
-                    () -> runtime.startExec(exec.containerId(), exec.command()), STREAM_CREATION_TIMEOUT);
+                    () -> exec.tty() ? startWithTerminal(exec)
+                            : runtime.startExec(exec.containerId(), exec.command(), null),
+                    STREAM_CREATION_TIMEOUT);
             case Pending.Attach attach -> throw new UnsupportedOperationException("attach is not supported");
             case Pending.PortForward forward ->
                     throw new UnsupportedOperationException("port forwarding is not supported");
         };
+    }
+
+    /** Starts the command with a terminal relayed to a new host pseudo-terminal whose master is kept here. */
+    private ExecProcess startWithTerminal(Pending.Exec exec) {
+        Pty pty;
+        try {
+            pty = Pty.open();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        try {
+            return new Terminal(runtime.startExec(exec.containerId(), exec.command(), pty.slave()), pty.master());
+        } catch (RuntimeException e) {
+            try {
+                pty.master().close();
+            } catch (IOException ignored) {
+                // nothing more to release
+            }
+            throw e;
+        }
     }
 
     @Override

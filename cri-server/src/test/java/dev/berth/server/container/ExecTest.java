@@ -90,10 +90,4 @@ class ExecTest {
     void handle_containerNotRunning_failedPrecondition() {
         assertStatus(() -> handler.handle(request(CREATED, "ls").build()), Status.Code.FAILED_PRECONDITION);
     }
-
-    @Test
-    void handle_tty_unimplemented() {
-        assertStatus(() -> handler.handle(request(RUNNING, "sh").setTty(true).setStdin(true).build()),
-                Status.Code.UNIMPLEMENTED);
-    }
 }

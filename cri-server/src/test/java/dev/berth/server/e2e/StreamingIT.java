@@ -138,6 +138,27 @@ class StreamingIT {
             assertThat(error.readAll()).isEqualTo("{\"metadata\":{},\"status\":\"Success\"}");
         }
 
+        // A terminal: one output stream, the window size the client sets, the exit code of the shell.
+        String ttyUrl = daemon.runtime().exec(ExecRequest.newBuilder().setContainerId(containerId)
+                .addCmd("sh").setTty(true).setStdin(true).setStdout(true).build()).getUrl();
+        try (SpdyTestClient client = SpdyTestClient.connect(ttyUrl, PROTOCOLS)) {
+            var error = client.open("error");
+            var stdin = client.open("stdin");
+            var stdout = client.open("stdout");
+            var resize = client.open("resize");
+            resize.write("{\"Width\":123,\"Height\":45}\n");
+            // The resize and the input travel on separate streams: ask until the new size shows.
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (!stdout.receivedSoFar().contains("45 123\r\n") && System.nanoTime() < deadline) {
+                stdin.write("stty size\n");
+                Thread.sleep(100);
+            }
+            stdin.write("[ -t 0 ] && echo on-a-terminal; exit 4\n");
+
+            assertThat(stdout.readAll()).contains("45 123\r\n", "on-a-terminal\r\n");
+            assertThat(error.readAll()).contains("{\"reason\":\"ExitCode\",\"message\":\"4\"}");
+        }
+
         // A client that goes away takes its command with it.
         String sleepUrl = daemon.runtime().exec(ExecRequest.newBuilder().setContainerId(containerId)
                 .addCmd("sleep").addCmd("3000").setStdout(true).build()).getUrl();

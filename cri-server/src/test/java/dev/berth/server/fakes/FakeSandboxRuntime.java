@@ -265,8 +265,8 @@ public final class FakeSandboxRuntime implements SandboxRuntime {
     }
 
     @Override
-    public synchronized ExecProcess startExec(String id, List<String> command) {
-        call("startExec", false, id, command);
+    public synchronized ExecProcess startExec(String id, List<String> command, Path terminal) {
+        call("startExec", false, id, command, terminal != null);
         ContainerInfo c = requireContainer(id);
         if (c.state() != ContainerState.RUNNING) {
             throw new SandboxException(Kind.FAILED_PRECONDITION, "container " + id + " is not running");

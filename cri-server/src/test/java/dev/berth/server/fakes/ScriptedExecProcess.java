@@ -70,6 +70,11 @@ public final class ScriptedExecProcess implements ExecProcess {
     }
 
     @Override
+    public boolean isAlive() {
+        return !result.isDone();
+    }
+
+    @Override
     public void kill() {
         result.complete(new ExecResult(137, new byte[0], new byte[0]));
     }

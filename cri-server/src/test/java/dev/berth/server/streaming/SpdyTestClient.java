@@ -175,6 +175,11 @@ public final class SpdyTestClient implements AutoCloseable {
             this.id = id;
         }
 
+        /** What the server sent on this stream so far. */
+        public synchronized String receivedSoFar() {
+            return received.toString(StandardCharsets.UTF_8);
+        }
+
         /** How many headers the server's SYN_REPLY carried. */
         public int replyHeaders() {
             return replyHeaders;

@@ -79,7 +79,7 @@ class StreamingServerTest {
             client.awaitClosed();
         }
         assertThat(started.get().closed()).isTrue();
-        assertThat(fakes.log().mutations()).containsExactly("runtime.startExec(" + RUNNING + ", [sh, -c, cat])");
+        assertThat(fakes.log().mutations()).containsExactly("runtime.startExec(" + RUNNING + ", [sh, -c, cat], false)");
     }
 
     @Test
