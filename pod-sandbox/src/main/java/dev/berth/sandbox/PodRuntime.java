@@ -172,6 +172,29 @@ public final class PodRuntime implements SandboxRuntime {
     }
 
     /**
+     * Connects to {@code port} on the pod's loopback with socat, run in the pod's network namespace by
+     * nsenter; see {@link SandboxRuntime#portForward}.
+     */
+    public ExecProcess portForward(String sandboxId, int port) {
+        return call("port forward to sandbox " + sandboxId, () -> {
+            if (port < 1 || port > 65535) {
+                throw new SandboxException(Kind.INVALID_ARGUMENT, "port " + port + " is out of range");
+            }
+            SandboxInfo sandbox = sandbox(sandboxId).orElseThrow(() -> new SandboxException(Kind.NOT_FOUND,
+                    "sandbox " + sandboxId + " not found"));
+            if (sandbox.state() != SandboxState.READY) {
+                throw new SandboxException(Kind.FAILED_PRECONDITION, "sandbox " + sandboxId + " is not ready");
+            }
+            List<String> argv = new java.util.ArrayList<>();
+            if (sandbox.netnsPath() != null) {
+                argv.addAll(List.of("nsenter", "--net=" + sandbox.netnsPath()));
+            }
+            argv.addAll(List.of("socat", "STDIO", "TCP4:127.0.0.1:" + port));
+            return new HostProcess(env.runner().start(argv, null));
+        });
+    }
+
+    /**
      * Has the container's log file reopened at its path, as kubelet's log rotation asks after renaming it,
      * and waits until the new file exists. FAILED_PRECONDITION unless the container is running.
      */

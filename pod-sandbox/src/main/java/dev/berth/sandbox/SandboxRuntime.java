@@ -92,6 +92,15 @@ public interface SandboxRuntime extends AutoCloseable {
     ExecProcess startExec(String id, List<String> command, Path terminal);
 
     /**
+     * Connects to TCP {@code port} on the loopback of a ready pod's network namespace (the host's for a pod
+     * on the host network) and returns the connection as a process: what is written to its stdin is sent,
+     * what arrives comes out of its stdout, and it exits once both directions are done (non-zero, with the
+     * reason on stderr, when the connection fails). The caller must close the result. NOT_FOUND for an unknown
+     * sandbox, FAILED_PRECONDITION when it is not ready.
+     */
+    ExecProcess portForward(String sandboxId, int port);
+
+    /**
      * Has the container's log file reopened at its path (kubelet renames it first when rotating logs) and
      * waits until the new file exists. NOT_FOUND for an unknown container, FAILED_PRECONDITION unless running.
      */

@@ -18,6 +18,8 @@ import dev.berth.cri.v1.ListPodSandboxRequest;
 import dev.berth.cri.v1.ListPodSandboxResponse;
 import dev.berth.cri.v1.ListPodSandboxStatsRequest;
 import dev.berth.cri.v1.ListPodSandboxStatsResponse;
+import dev.berth.cri.v1.PortForwardRequest;
+import dev.berth.cri.v1.PortForwardResponse;
 import dev.berth.cri.v1.PodSandboxStatsRequest;
 import dev.berth.cri.v1.PodSandboxStatsResponse;
 import dev.berth.cri.v1.PodSandboxStatusRequest;
@@ -64,6 +66,7 @@ import dev.berth.server.runtime.Version;
 import dev.berth.server.sandbox.ListPodSandbox;
 import dev.berth.server.sandbox.ListPodSandboxStats;
 import dev.berth.server.sandbox.PodSandboxStats;
+import dev.berth.server.sandbox.PortForward;
 import dev.berth.server.sandbox.PodSandboxStatus;
 import dev.berth.server.sandbox.RemovePodSandbox;
 import dev.berth.server.sandbox.RunPodSandbox;
@@ -94,6 +97,7 @@ final class RuntimeServiceImpl extends RuntimeServiceGrpc.RuntimeServiceImplBase
     private final ListContainers listContainers;
     private final ExecSync execSync;
     private final Exec exec;
+    private final PortForward portForward;
     private final ReopenContainerLog reopenContainerLog;
     private final ContainerStats containerStats;
     private final ListContainerStats listContainerStats;
@@ -116,6 +120,7 @@ final class RuntimeServiceImpl extends RuntimeServiceGrpc.RuntimeServiceImplBase
         listContainers = new ListContainers(services);
         execSync = new ExecSync(services);
         exec = new Exec(services);
+        portForward = new PortForward(services);
         reopenContainerLog = new ReopenContainerLog(services);
         containerStats = new ContainerStats(services);
         listContainerStats = new ListContainerStats(services);
@@ -214,6 +219,11 @@ final class RuntimeServiceImpl extends RuntimeServiceGrpc.RuntimeServiceImplBase
     @Override
     public void exec(ExecRequest request, StreamObserver<ExecResponse> observer) {
         reply(observer, () -> exec.handle(request));
+    }
+
+    @Override
+    public void portForward(PortForwardRequest request, StreamObserver<PortForwardResponse> observer) {
+        reply(observer, () -> portForward.handle(request));
     }
 
     @Override

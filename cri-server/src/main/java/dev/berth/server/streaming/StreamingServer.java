@@ -96,8 +96,8 @@ public final class StreamingServer implements StreamUrls, AutoCloseable {
                             : runtime.startExec(exec.containerId(), exec.command(), null),
                     STREAM_CREATION_TIMEOUT);
             case Pending.Attach attach -> throw new UnsupportedOperationException("attach is not supported");
-            case Pending.PortForward forward ->
-                    throw new UnsupportedOperationException("port forwarding is not supported");
+            case Pending.PortForward forward -> new PortForwardSession(forward.sandboxId(),
+                    port -> runtime.portForward(forward.sandboxId(), port));
         };
     }
 

@@ -10,6 +10,7 @@ import dev.berth.cri.v1.ExecRequest;
 import dev.berth.cri.v1.ImageSpec;
 import dev.berth.cri.v1.PodSandboxConfig;
 import dev.berth.cri.v1.PodSandboxMetadata;
+import dev.berth.cri.v1.PortForwardRequest;
 import dev.berth.cri.v1.PullImageRequest;
 import dev.berth.cri.v1.RemoveImageRequest;
 import dev.berth.cri.v1.RemovePodSandboxRequest;
@@ -26,6 +27,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -79,7 +81,7 @@ class StreamingIT {
     }
 
     @Test
-    void exec_overSpdy_copiesStreams_reportsExitCode_andTokensAreSingleUse() throws Exception {
+    void execAndPortForward_overSpdy_copyStreams_reportExitCodes_andTokensAreSingleUse() throws Exception {
         daemon.images().pullImage(PullImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(IMAGE))
                 .build());
         String uid = UUID.randomUUID().toString();
@@ -168,6 +170,42 @@ class StreamingIT {
             PodLifecycleIT.await(Duration.ofSeconds(10), StreamingIT::sleepersInContainers, n -> n == 1);
         }
         PodLifecycleIT.await(Duration.ofSeconds(10), StreamingIT::sleepersInContainers, n -> n == 0);
+
+        // Port forwarding reaches the pod's loopback through its network namespace.
+        String webId = daemon.runtime().createContainer(CreateContainerRequest.newBuilder()
+                .setPodSandboxId(podId).setSandboxConfig(podConfig)
+                .setConfig(ContainerConfig.newBuilder()
+                        .setMetadata(ContainerMetadata.newBuilder().setName("web"))
+                        .setImage(ImageSpec.newBuilder().setImage(IMAGE))
+                        .addCommand("sh").addArgs("-c").addArgs("mkdir -p /tmp/www && echo hello-from-pod > "
+                                + "/tmp/www/index.html && exec httpd -f -p 127.0.0.1:8080 -h /tmp/www")
+                        .setLogPath("web.log"))
+                .build()).getContainerId();
+        daemon.runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(webId).build());
+        String forwardUrl = daemon.runtime().portForward(PortForwardRequest.newBuilder().setPodSandboxId(podId)
+                .addPort(8080).build()).getUrl();
+        try (SpdyTestClient client = SpdyTestClient.connect(forwardUrl, List.of("portforward.k8s.io"))) {
+            assertThat(client.upgrade().status()).isEqualTo(101);
+            String body = "";
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            for (int request = 0; !body.contains("hello-from-pod") && System.nanoTime() < deadline; request++) {
+                // httpd may still be starting: each attempt is a new forwarded connection.
+                var error = client.open(Map.of("streamtype", "error", "port", "8080", "requestid", "" + request));
+                var data = client.open(Map.of("streamtype", "data", "port", "8080", "requestid", "" + request));
+                data.write("GET /index.html HTTP/1.0\r\n\r\n");
+                body = data.readAll();
+                String failure = error.readAll();
+                if (!body.contains("hello-from-pod")) {
+                    assertThat(failure).contains("error forwarding port 8080");
+                    Thread.sleep(100);
+                }
+            }
+            assertThat(body).startsWith("HTTP/1.").contains("hello-from-pod");
+            var closed = client.open(Map.of("streamtype", "error", "port", "8081", "requestid", "refused"));
+            var closedData = client.open(Map.of("streamtype", "data", "port", "8081", "requestid", "refused"));
+            assertThat(closed.readAll()).startsWith("error forwarding port 8081 to pod " + podId);
+            assertThat(closedData.readAll()).isEmpty();
+        }
 
         assertThatThrownBy(() -> daemon.runtime().exec(ExecRequest.newBuilder().setContainerId("f".repeat(64))
                 .addCmd("ls").setStdout(true).build()))

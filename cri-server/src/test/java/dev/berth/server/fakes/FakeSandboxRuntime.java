@@ -59,6 +59,7 @@ public final class FakeSandboxRuntime implements SandboxRuntime {
 
     private ExecResult execResult = new ExecResult(0, new byte[0], new byte[0]);
     private java.util.function.Function<List<String>, ExecProcess> execStarter;
+    private java.util.function.IntFunction<ExecProcess> portConnector;
 
     public FakeSandboxRuntime(CallLog log) {
         this.log = log;
@@ -275,6 +276,27 @@ public final class FakeSandboxRuntime implements SandboxRuntime {
             throw new SandboxException(Kind.FAILED, "the fake runtime was given no exec process");
         }
         return execStarter.apply(command);
+    }
+
+    /** Sets how {@link #portForward} connects to a port (unset: it fails). */
+    public synchronized void portForwardConnects(java.util.function.IntFunction<ExecProcess> connector) {
+        portConnector = connector;
+    }
+
+    @Override
+    public synchronized ExecProcess portForward(String sandboxId, int port) {
+        call("portForward", false, sandboxId, port);
+        SandboxInfo s = sandboxes.get(sandboxId);
+        if (s == null) {
+            throw new SandboxException(Kind.NOT_FOUND, "sandbox " + sandboxId + " not found");
+        }
+        if (s.state() != SandboxState.READY) {
+            throw new SandboxException(Kind.FAILED_PRECONDITION, "sandbox " + sandboxId + " is not ready");
+        }
+        if (portConnector == null) {
+            throw new SandboxException(Kind.FAILED, "the fake runtime was given no port connector");
+        }
+        return portConnector.apply(port);
     }
 
     @Override

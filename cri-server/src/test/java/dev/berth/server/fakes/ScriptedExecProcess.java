@@ -30,6 +30,13 @@ public final class ScriptedExecProcess implements ExecProcess {
         result = new CompletableFuture<>();
     }
 
+    /** A command that has already ended with {@code result}, whatever its input. */
+    public static ScriptedExecProcess exited(ExecResult result) {
+        ScriptedExecProcess p = new ScriptedExecProcess();
+        p.result.complete(result);
+        return p;
+    }
+
     /** A command that runs until it is killed, whatever its input. */
     public static ScriptedExecProcess hanging() {
         return new ScriptedExecProcess();

@@ -154,6 +154,48 @@ class StreamingServerTest {
     }
 
     @Test
+    void portForward_pairsOfStreams_areForwardedAndFailuresReported() throws Exception {
+        runtime.portForwardConnects(port -> port == 80
+                ? new ScriptedExecProcess(in -> new ExecResult(0,
+                        ("pong:" + new String(in, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8),
+                        new byte[0]))
+                : ScriptedExecProcess.exited(new ExecResult(1, new byte[0],
+                        "Connection refused".getBytes(StandardCharsets.UTF_8))));
+        String url = server.portForward(dev.berth.cri.v1.PortForwardRequest.newBuilder().setPodSandboxId(POD)
+                .addPort(80).build());
+        assertThat(url).contains("/portforward/");
+
+        try (SpdyTestClient client = SpdyTestClient.connect(url, List.of("portforward.k8s.io"))) {
+            assertThat(client.upgrade().protocol()).isEqualTo("portforward.k8s.io");
+            var error = client.open(java.util.Map.of("streamtype", "error", "port", "80", "requestid", "0"));
+            var data = client.open(java.util.Map.of("streamtype", "data", "port", "80", "requestid", "0"));
+            var refusedError = client.open(java.util.Map.of("streamtype", "error", "port", "81", "requestid", "1"));
+            var refusedData = client.open(java.util.Map.of("streamtype", "data", "port", "81", "requestid", "1"));
+            data.write("ping");
+            data.closeWrite();
+
+            assertThat(data.readAll()).isEqualTo("pong:ping");
+            assertThat(error.readAll()).isEmpty();
+            assertThat(refusedError.readAll())
+                    .isEqualTo("error forwarding port 81 to pod " + POD + ", uid : Connection refused");
+            assertThat(refusedData.readAll()).isEmpty();
+            assertThat(client.isOpen()).as("the connection serves further requests").isTrue();
+        }
+        assertThat(fakes.log().mutations()).containsExactly("runtime.portForward(" + POD + ", 80)",
+                "runtime.portForward(" + POD + ", 81)");
+    }
+
+    @Test
+    void connect_execProtocolOnPortForward_isForbidden() throws Exception {
+        String url = server.portForward(dev.berth.cri.v1.PortForwardRequest.newBuilder().setPodSandboxId(POD)
+                .build());
+        try (SpdyTestClient client = SpdyTestClient.connect(url, List.of(Protocols.V4))) {
+            assertThat(client.upgrade().status()).isEqualTo(403);
+            assertThat(client.upgrade().accepted()).containsExactly("portforward.k8s.io");
+        }
+    }
+
+    @Test
     void exec_clientDisconnectsEarly_commandIsKilled() throws Exception {
         runtime.execStarts(command -> {
             ScriptedExecProcess p = ScriptedExecProcess.hanging();
