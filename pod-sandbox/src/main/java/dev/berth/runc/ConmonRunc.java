@@ -62,6 +62,15 @@ public final class ConmonRunc implements OciRuntime {
                 "--exit-dir", exitDir.toString(), "-l", "k8s-file:" + l.logPath(),
                 "--socket-dir-path", socketDir.toString(), "--conmon-pidfile", conmonPidFile(l.bundle()).toString(),
                 "--log-level", log.isDebugEnabled() ? "debug" : "info"));
+        if (l.terminal()) {
+            argv.add("--terminal");
+        }
+        if (l.stdin()) {
+            argv.add("--stdin");
+            if (l.leaveStdinOpen()) {
+                argv.add("--leave-stdin-open");
+            }
+        }
         return argv;
     }
 
@@ -124,6 +133,11 @@ public final class ConmonRunc implements OciRuntime {
         } catch (IOException e) {
             return "";
         }
+    }
+
+    @Override
+    public Path attachSocket(String id) {
+        return socketDir.resolve(id).resolve("attach");
     }
 
     @Override

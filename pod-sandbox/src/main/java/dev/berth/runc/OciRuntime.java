@@ -10,9 +10,26 @@ import java.util.Optional;
  */
 public interface OciRuntime {
 
-    /** What is needed to create one container from a bundle whose config.json is already written. */
-    record Launch(String id, String name, Path bundle, Path logPath) {
+    /**
+     * What is needed to create one container from a bundle whose config.json is already written: with
+     * {@code terminal} the monitor gives the container a terminal (config.json must ask for one), with
+     * {@code stdin} a pipe for input that attached clients write to, kept open when one detaches if
+     * {@code leaveStdinOpen}.
+     */
+    record Launch(String id, String name, Path bundle, Path logPath, boolean terminal, boolean stdin,
+                  boolean leaveStdinOpen) {
+        /** A container without a terminal or input. */
+        public Launch(String id, String name, Path bundle, Path logPath) {
+            this(id, name, bundle, logPath, false, false, false);
+        }
     }
+
+    /**
+     * The monitor's attach socket of the container: a unix SOCK_SEQPACKET socket where each packet of output
+     * starts with the number of its stream (2 stdout, 3 stderr) and what is written reaches the container's
+     * stdin (when created with {@code stdin}).
+     */
+    Path attachSocket(String id);
 
     /**
      * Creates the container (not yet started) and returns its init pid.

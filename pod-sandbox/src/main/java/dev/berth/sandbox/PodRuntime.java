@@ -171,6 +171,22 @@ public final class PodRuntime implements SandboxRuntime {
         });
     }
 
+    /** Connects to the container's attach socket; see {@link SandboxRuntime#attach}. */
+    public ExecProcess attach(String id) {
+        return call("attach to container " + id, () -> {
+            ContainerRecord container = locks.with(id, () -> containerOps.refresh(containerOps.get(id)));
+            if (container.state() != ContainerState.RUNNING) {
+                throw new SandboxException(Kind.FAILED_PRECONDITION,
+                        "container " + id + " is not running (" + container.state() + ")");
+            }
+            try {
+                return AttachedProcess.connect(env.oci().attachSocket(id));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+    }
+
     /**
      * Connects to {@code port} on the pod's loopback with socat, run in the pod's network namespace by
      * nsenter; see {@link SandboxRuntime#portForward}.

@@ -92,6 +92,15 @@ public interface SandboxRuntime extends AutoCloseable {
     ExecProcess startExec(String id, List<String> command, Path terminal);
 
     /**
+     * Attaches to a running container's main process through its monitor: the result's stdout and stderr carry
+     * what the container writes from now on (both on stdout with a terminal), its stdin reaches the container's
+     * input when it was created with stdin (closing it closes that input for a stdin_once container), and
+     * {@link ExecProcess#waitFor()} returns 0 once the container exits; {@link ExecProcess#kill()} detaches.
+     * The caller must close the result. NOT_FOUND for an unknown container, FAILED_PRECONDITION unless running.
+     */
+    ExecProcess attach(String id);
+
+    /**
      * Connects to TCP {@code port} on the loopback of a ready pod's network namespace (the host's for a pod
      * on the host network) and returns the connection as a process: what is written to its stdin is sent,
      * what arrives comes out of its stdout, and it exits once both directions are done (non-zero, with the

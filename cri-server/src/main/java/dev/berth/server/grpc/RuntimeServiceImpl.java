@@ -1,5 +1,7 @@
 package dev.berth.server.grpc;
 
+import dev.berth.cri.v1.AttachRequest;
+import dev.berth.cri.v1.AttachResponse;
 import dev.berth.cri.v1.ContainerStatsRequest;
 import dev.berth.cri.v1.ContainerStatsResponse;
 import dev.berth.cri.v1.ContainerStatusRequest;
@@ -48,6 +50,7 @@ import dev.berth.cri.v1.UpdateRuntimeConfigResponse;
 import dev.berth.cri.v1.VersionRequest;
 import dev.berth.cri.v1.VersionResponse;
 import dev.berth.server.Services;
+import dev.berth.server.container.Attach;
 import dev.berth.server.container.ContainerStats;
 import dev.berth.server.container.ContainerStatus;
 import dev.berth.server.container.CreateContainer;
@@ -98,6 +101,7 @@ final class RuntimeServiceImpl extends RuntimeServiceGrpc.RuntimeServiceImplBase
     private final ExecSync execSync;
     private final Exec exec;
     private final PortForward portForward;
+    private final Attach attach;
     private final ReopenContainerLog reopenContainerLog;
     private final ContainerStats containerStats;
     private final ListContainerStats listContainerStats;
@@ -121,6 +125,7 @@ final class RuntimeServiceImpl extends RuntimeServiceGrpc.RuntimeServiceImplBase
         execSync = new ExecSync(services);
         exec = new Exec(services);
         portForward = new PortForward(services);
+        attach = new Attach(services);
         reopenContainerLog = new ReopenContainerLog(services);
         containerStats = new ContainerStats(services);
         listContainerStats = new ListContainerStats(services);
@@ -219,6 +224,11 @@ final class RuntimeServiceImpl extends RuntimeServiceGrpc.RuntimeServiceImplBase
     @Override
     public void exec(ExecRequest request, StreamObserver<ExecResponse> observer) {
         reply(observer, () -> exec.handle(request));
+    }
+
+    @Override
+    public void attach(AttachRequest request, StreamObserver<AttachResponse> observer) {
+        reply(observer, () -> attach.handle(request));
     }
 
     @Override

@@ -20,9 +20,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serves one exec connection: waits until the client has opened every stream the request asked for (the error
- * stream always, stdin/stdout/stderr as requested), then runs the command on a virtual thread, copies its
- * streams, writes the status on the error stream and closes the connection. A client that does not open its
+ * Serves one exec or attach connection: waits until the client has opened every stream the request asked for
+ * (the error stream always, stdin/stdout/stderr as requested), then runs the command (or attaches) on a
+ * virtual thread, copies its streams, writes the status on the error stream and closes the connection. A client that does not open its
  * streams within the creation timeout is disconnected; a client that disconnects early has its command killed.
  * Stream events arrive on the event loop; the command runs elsewhere.
  */
@@ -43,13 +43,16 @@ final class ExecSession implements SpdyConnection.Session {
     private boolean started;
     private int lastStreamId;
 
-    ExecSession(Channel channel, String protocol, Pending.Exec request, Supplier<ExecProcess> launcher,
-                Duration creationTimeout) {
+    /**
+     * {@code expected} are the stream types the client must open (see {@link #expectedStreams}),
+     * {@code description} names the command in failure messages.
+     */
+    ExecSession(Channel channel, String protocol, Set<String> expected, String description,
+                Supplier<ExecProcess> launcher, Duration creationTimeout) {
         this.channel = channel;
         this.protocol = protocol;
-        this.expected = expectedStreams(protocol, request.tty(), request.stdin(), request.stdout(),
-                request.stderr());
-        this.description = request.command().toString();
+        this.expected = Set.copyOf(expected);
+        this.description = description;
         this.launcher = launcher;
         channel.eventLoop().schedule(() -> {
             if (!started) {

@@ -91,11 +91,18 @@ public final class StreamingServer implements StreamUrls, AutoCloseable {
 
     private SpdyConnection.Session session(ChannelHandlerContext ctx, UpgradeHandler.Negotiated negotiated) {
         return switch (negotiated.request()) {
-            case Pending.Exec exec -> new ExecSession(ctx.channel(), negotiated.protocol(), exec,
+            case Pending.Exec exec -> new ExecSession(ctx.channel(), negotiated.protocol(),
+                    ExecSession.expectedStreams(negotiated.protocol(), exec.tty(), exec.stdin(), exec.stdout(),
+                            exec.stderr()),
+                    exec.command().toString(),
                     () -> exec.tty() ? startWithTerminal(exec)
                             : runtime.startExec(exec.containerId(), exec.command(), null),
                     STREAM_CREATION_TIMEOUT);
-            case Pending.Attach attach -> throw new UnsupportedOperationException("attach is not supported");
+            case Pending.Attach attach -> new ExecSession(ctx.channel(), negotiated.protocol(),
+                    ExecSession.expectedStreams(negotiated.protocol(), attach.tty(), attach.stdin(), attach.stdout(),
+                            attach.stderr()),
+                    "attach " + attach.containerId(),
+                    () -> runtime.attach(attach.containerId()), STREAM_CREATION_TIMEOUT);
             case Pending.PortForward forward -> new PortForwardSession(forward.sandboxId(),
                     port -> runtime.portForward(forward.sandboxId(), port));
         };

@@ -260,7 +260,10 @@ public final class FakeSandboxRuntime implements SandboxRuntime {
         return execResult;
     }
 
-    /** Sets how {@link #startExec} starts a command in a running container (unset: it fails). */
+    /**
+     * Sets how {@link #startExec} starts a command in a running container and {@link #attach} attaches
+     * (given the command ["attach"]); unset, both fail.
+     */
     public synchronized void execStarts(java.util.function.Function<List<String>, ExecProcess> starter) {
         execStarter = starter;
     }
@@ -276,6 +279,19 @@ public final class FakeSandboxRuntime implements SandboxRuntime {
             throw new SandboxException(Kind.FAILED, "the fake runtime was given no exec process");
         }
         return execStarter.apply(command);
+    }
+
+    @Override
+    public synchronized ExecProcess attach(String id) {
+        call("attach", false, id);
+        ContainerInfo c = requireContainer(id);
+        if (c.state() != ContainerState.RUNNING) {
+            throw new SandboxException(Kind.FAILED_PRECONDITION, "container " + id + " is not running");
+        }
+        if (execStarter == null) {
+            throw new SandboxException(Kind.FAILED, "the fake runtime was given no exec process");
+        }
+        return execStarter.apply(List.of("attach"));
     }
 
     /** Sets how {@link #portForward} connects to a port (unset: it fails). */

@@ -186,6 +186,26 @@ class StreamingServerTest {
     }
 
     @Test
+    void attach_v4_copiesStreamsAndReportsSuccess() throws Exception {
+        String url = server.attach(dev.berth.cri.v1.AttachRequest.newBuilder().setContainerId(RUNNING)
+                .setStdin(true).setStdout(true).setStderr(true).build());
+        try (SpdyTestClient client = SpdyTestClient.connect(url, List.of(Protocols.V4))) {
+            var error = client.open("error");
+            var stdin = client.open("stdin");
+            var stdout = client.open("stdout");
+            var stderr = client.open("stderr");
+            stdin.write("typed\n");
+            stdin.closeWrite();
+
+            assertThat(stdout.readAll()).isEqualTo("out:typed\n");
+            assertThat(stderr.readAll()).isEqualTo("err\n");
+            // The session reports how the runtime's process ended; a real attachment always ends with 0.
+            assertThat(error.readAll()).contains("\"reason\":\"NonZeroExitCode\"");
+        }
+        assertThat(fakes.log().mutations()).containsExactly("runtime.attach(" + RUNNING + ")");
+    }
+
+    @Test
     void connect_execProtocolOnPortForward_isForbidden() throws Exception {
         String url = server.portForward(dev.berth.cri.v1.PortForwardRequest.newBuilder().setPodSandboxId(POD)
                 .build());
