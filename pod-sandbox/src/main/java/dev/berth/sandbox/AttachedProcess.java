@@ -56,6 +56,7 @@ final class AttachedProcess implements ExecProcess {
     private final ChunkPipe stderr = new ChunkPipe();
     private final Thread reader;
     private final OutputStream stdin = new Input();
+    private final Object fdLock = new Object();
     private volatile boolean closed;
 
     private AttachedProcess(int fd) {
@@ -146,24 +147,33 @@ final class AttachedProcess implements ExecProcess {
     /** Detaches; the container keeps running. */
     @Override
     public void kill() {
-        if (!closed) {
-            LIBC.shutdown(fd, SHUT_RDWR);
+        synchronized (fdLock) {
+            if (!closed) {
+                LIBC.shutdown(fd, SHUT_RDWR);
+            }
         }
     }
 
     @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
-        }
+    public void close() {
+        // Unblocks a send in progress, so that the lock below is released.
         kill();
-        try {
-            reader.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            try {
+                reader.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            // A descriptor number is reused once closed: sends hold this object's lock, shutdowns fdLock,
+            // and both check the flag first.
+            synchronized (fdLock) {
+                closed = true;
+                LIBC.close(fd);
+            }
         }
-        closed = true;
-        LIBC.close(fd);
     }
 
     private final class Input extends OutputStream {
@@ -174,6 +184,12 @@ final class AttachedProcess implements ExecProcess {
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
+            synchronized (AttachedProcess.this) {
+                send(b, off, len);
+            }
+        }
+
+        private void send(byte[] b, int off, int len) throws IOException {
             // The monitor reads at most its buffer's size per packet: send in pieces that fit.
             for (int start = off; start < off + len; start += PACKET - 1) {
                 byte[] chunk = Arrays.copyOfRange(b, start, Math.min(off + len, start + PACKET - 1));
@@ -186,8 +202,10 @@ final class AttachedProcess implements ExecProcess {
         /** The end of the client's input: the monitor closes the container's stdin unless told to keep it. */
         @Override
         public void close() {
-            if (!closed) {
-                LIBC.shutdown(fd, SHUT_WR);
+            synchronized (fdLock) {
+                if (!closed) {
+                    LIBC.shutdown(fd, SHUT_WR);
+                }
             }
         }
     }

@@ -64,10 +64,13 @@ final class Terminal implements ExecProcess {
     @Override
     public void close() {
         process.close();
-        try {
-            master.close();
-        } catch (IOException ignored) {
-            // already closed
+        // A descriptor number is reused once closed: no write may be under way or follow.
+        synchronized (input) {
+            try {
+                master.close();
+            } catch (IOException ignored) {
+                // already closed
+            }
         }
     }
 
@@ -109,6 +112,9 @@ final class Terminal implements ExecProcess {
 
         @Override
         public synchronized void write(byte[] b, int off, int len) throws IOException {
+            if (!master.isOpen()) {
+                throw new IOException("the terminal is closed");
+            }
             while (len > 0) {
                 int chunk = Math.min(len, buffer.capacity());
                 buffer.clear();
