@@ -1,7 +1,7 @@
 # Shared helpers for Berth's scripts. Source it; do not run it.
 
 # Packages Berth drives at run time.
-BERTH_RUNTIME_PACKAGES="runc conmon catatonit containernetworking-plugins iproute2 iptables util-linux mount maven"
+BERTH_RUNTIME_PACKAGES="runc conmon catatonit containernetworking-plugins iproute2 iptables util-linux mount socat maven"
 # Packages only the tests need: a registry on loopback, busybox to build test images, ping for the pod IP.
 BERTH_TEST_PACKAGES="docker-registry busybox-static iputils-ping"
 

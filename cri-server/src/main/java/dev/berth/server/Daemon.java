@@ -14,6 +14,7 @@ import dev.berth.sandbox.SandboxRuntime;
 import dev.berth.server.config.BerthConfig;
 import dev.berth.server.grpc.GrpcServer;
 import dev.berth.server.metrics.Metrics;
+import dev.berth.server.streaming.StreamingServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,6 +43,7 @@ public final class Daemon implements AutoCloseable {
     private SandboxRuntime runtime;
     private Images images;
     private GrpcServer server;
+    private StreamingServer streaming;
 
     public Daemon(BerthConfig config) {
         this.config = config;
@@ -75,7 +77,9 @@ public final class Daemon implements AutoCloseable {
         List<RegistryMirror> mirrors = new ArrayList<>();
         config.registry().mirrors().forEach((host, mirror) -> mirrors.add(new RegistryMirror(host, mirror.endpoints())));
         images = new ImageStore(new ImageSettings(config.rootPath().resolve("images"), mirrors));
-        Services services = new Services(config, runtime, network, images);
+        streaming = new StreamingServer(config.streaming().address(), runtime);
+        streaming.start();
+        Services services = new Services(config, runtime, network, images, streaming);
         registerGauges();
 
         server = new GrpcServer(config.socketPath(), services, metrics, () -> ready);
@@ -141,6 +145,9 @@ public final class Daemon implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (streaming != null) {
+            streaming.close();
         }
         if (runtime != null) {
             runtime.close();

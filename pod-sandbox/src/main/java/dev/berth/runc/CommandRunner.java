@@ -37,6 +37,14 @@ public interface CommandRunner {
      */
     Captured capture(List<String> argv, Duration timeout, int maxOutputBytes);
 
+    /**
+     * Starts {@code argv} and returns at once; the caller owns the process. Its standard streams are pipes, or,
+     * when {@code stdio} is not null, that file (a terminal device) opened for all three.
+     *
+     * @throws CommandException when the program cannot start
+     */
+    Process start(List<String> argv, Path stdio);
+
     /** Runs {@code argv} without input. */
     default CommandResult run(List<String> argv, Duration timeout) {
         return run(argv, null, timeout);

@@ -62,6 +62,15 @@ public final class ConmonRunc implements OciRuntime {
                 "--exit-dir", exitDir.toString(), "-l", "k8s-file:" + l.logPath(),
                 "--socket-dir-path", socketDir.toString(), "--conmon-pidfile", conmonPidFile(l.bundle()).toString(),
                 "--log-level", log.isDebugEnabled() ? "debug" : "info"));
+        if (l.terminal()) {
+            argv.add("--terminal");
+        }
+        if (l.stdin()) {
+            argv.add("--stdin");
+            if (l.leaveStdinOpen()) {
+                argv.add("--leave-stdin-open");
+            }
+        }
         return argv;
     }
 
@@ -127,6 +136,11 @@ public final class ConmonRunc implements OciRuntime {
     }
 
     @Override
+    public Path attachSocket(String id) {
+        return socketDir.resolve(id).resolve("attach");
+    }
+
+    @Override
     public void start(String id) {
         runc(List.of("start", id));
     }
@@ -149,6 +163,22 @@ public final class ConmonRunc implements OciRuntime {
                 // the bundle goes with the container
             }
         }
+    }
+
+    @Override
+    public Process startExec(String id, Path processSpec, Path pidFile, Path terminal) {
+        List<String> argv = new ArrayList<>();
+        if (terminal != null) {
+            // runc in the foreground relays a container terminal only to a controlling terminal of its own.
+            argv.addAll(List.of("setsid", "--ctty"));
+        }
+        argv.addAll(List.of(runc.toString(), "exec", "--process", processSpec.toString(),
+                "--pid-file", pidFile.toString()));
+        if (terminal != null) {
+            argv.add("--tty");
+        }
+        argv.add(id);
+        return runner.start(argv, terminal);
     }
 
     @Override

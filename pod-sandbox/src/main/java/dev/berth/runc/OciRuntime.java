@@ -10,9 +10,26 @@ import java.util.Optional;
  */
 public interface OciRuntime {
 
-    /** What is needed to create one container from a bundle whose config.json is already written. */
-    record Launch(String id, String name, Path bundle, Path logPath) {
+    /**
+     * What is needed to create one container from a bundle whose config.json is already written: with
+     * {@code terminal} the monitor gives the container a terminal (config.json must ask for one), with
+     * {@code stdin} a pipe for input that attached clients write to, kept open when one detaches if
+     * {@code leaveStdinOpen}.
+     */
+    record Launch(String id, String name, Path bundle, Path logPath, boolean terminal, boolean stdin,
+                  boolean leaveStdinOpen) {
+        /** A container without a terminal or input. */
+        public Launch(String id, String name, Path bundle, Path logPath) {
+            this(id, name, bundle, logPath, false, false, false);
+        }
     }
+
+    /**
+     * The monitor's attach socket of the container: a unix SOCK_SEQPACKET socket where each packet of output
+     * starts with the number of its stream (2 stdout, 3 stderr) and what is written reaches the container's
+     * stdin (when created with {@code stdin}).
+     */
+    Path attachSocket(String id);
 
     /**
      * Creates the container (not yet started) and returns its init pid.
@@ -37,6 +54,16 @@ public interface OciRuntime {
      * {@code processSpec}, and waits for it. At {@code timeout} the process is killed.
      */
     Captured exec(String id, Path processSpec, Duration timeout, int maxOutputBytes);
+
+    /**
+     * Starts one more process in the running container, described by {@code processSpec}, and returns without
+     * waiting. Without a terminal its standard streams are the pipes of the returned process. With one
+     * ({@code terminal} not null, and {@code terminal} set in the spec) runc runs in its own session with that
+     * terminal device as its controlling terminal and standard streams, and relays between it and the
+     * terminal it makes inside the container, window size changes included. runc writes the pid of the
+     * process inside the container to {@code pidFile} and exits with that process's exit code.
+     */
+    Process startExec(String id, Path processSpec, Path pidFile, Path terminal);
 
     /**
      * Asks the container's monitor to close its log file and open it again at the same path (after the

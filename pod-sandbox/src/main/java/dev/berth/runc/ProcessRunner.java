@@ -103,6 +103,19 @@ public final class ProcessRunner implements CommandRunner {
         }
     }
 
+    @Override
+    public Process start(List<String> argv, Path stdio) {
+        ProcessBuilder pb = new ProcessBuilder(argv);
+        if (stdio != null) {
+            pb.redirectInput(stdio.toFile()).redirectOutput(stdio.toFile()).redirectError(stdio.toFile());
+        }
+        try {
+            return pb.start();
+        } catch (IOException e) {
+            throw new CommandException(argv, -1, "", "cannot start: " + e.getMessage(), e);
+        }
+    }
+
     private static byte[] readBytes(Path file, int max) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
             return in.readNBytes(max);

@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * Runs a command in a running container, as ExecSync needs: the container's own process settings (user, env,
+ * Runs a command in a running container, as ExecSync and the streaming Exec need: the container's own process settings (user, env,
  * cwd, capabilities, no-new-privileges) with other arguments and no terminal. Thread-safe; runs without the
  * container's lock, so a long probe never blocks a stop.
  */
@@ -31,13 +31,7 @@ final class ContainerExec {
     }
 
     ExecResult run(ContainerRecord container, List<String> command, long timeoutSeconds) {
-        if (command.isEmpty()) {
-            throw new SandboxException(Kind.INVALID_ARGUMENT, "cmd must not be empty");
-        }
-        if (container.state() != ContainerState.RUNNING) {
-            throw new SandboxException(Kind.FAILED_PRECONDITION,
-                    "container " + container.id() + " is not running (" + container.state() + ")");
-        }
+        checkRunnable(container, command);
         Path bundle = Path.of(container.bundle());
         Path spec = bundle.resolve("exec-" + UUID.randomUUID() + ".json");
         Duration timeout = timeoutSeconds > 0 ? Duration.ofSeconds(timeoutSeconds) : NO_TIMEOUT;
@@ -57,6 +51,46 @@ final class ContainerExec {
             } catch (IOException ignored) {
                 // the bundle goes with the container
             }
+        }
+    }
+
+    /**
+     * Starts {@code command} in the container and returns at once: with pipes for its streams, or with a
+     * terminal relayed to the host terminal device {@code terminal} when that is not null. The caller closes
+     * the returned process, which removes its process file.
+     */
+    ExecProcess start(ContainerRecord container, List<String> command, Path terminal) {
+        checkRunnable(container, command);
+        Path bundle = Path.of(container.bundle());
+        String name = "exec-" + UUID.randomUUID();
+        Path spec = bundle.resolve(name + ".json");
+        Path pidFile = bundle.resolve(name + ".pid");
+        try {
+            ObjectNode process = processSpec(bundle, command);
+            process.put("terminal", terminal != null);
+            Files.write(spec, env.json().writeValueAsBytes(process));
+            return new RuncExecProcess(env.oci().startExec(container.id(), spec, pidFile, terminal), spec,
+                    pidFile);
+        } catch (IOException | RuntimeException e) {
+            try {
+                Files.deleteIfExists(spec);
+            } catch (IOException ignored) {
+                // the bundle goes with the container
+            }
+            if (e instanceof IOException io) {
+                throw new UncheckedIOException(io);
+            }
+            throw (RuntimeException) e;
+        }
+    }
+
+    private static void checkRunnable(ContainerRecord container, List<String> command) {
+        if (command.isEmpty()) {
+            throw new SandboxException(Kind.INVALID_ARGUMENT, "cmd must not be empty");
+        }
+        if (container.state() != ContainerState.RUNNING) {
+            throw new SandboxException(Kind.FAILED_PRECONDITION,
+                    "container " + container.id() + " is not running (" + container.state() + ")");
         }
     }
 

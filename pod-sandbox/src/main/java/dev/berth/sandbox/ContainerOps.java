@@ -93,7 +93,8 @@ final class ContainerOps {
                     + "_" + podConfig.getMetadata().getNamespace() + "_" + podConfig.getMetadata().getUid() + "_"
                     + config.getMetadata().getAttempt();
             undo.add("destroy container", () -> Processes.destroy(env.oci(), id, bundle));
-            long pid = env.oci().create(new OciRuntime.Launch(id, conmonName, bundle, logPath));
+            long pid = env.oci().create(new OciRuntime.Launch(id, conmonName, bundle, logPath, config.getTty(),
+                    config.getStdin(), !config.getStdinOnce()));
 
             ContainerRecord rec = new ContainerRecord(id, sandboxId, name, config.toByteArray(), imageId, imageRef,
                     env.now(), 0, 0, 0, "", "", logPath.toString(), pid, bundle.toString(),

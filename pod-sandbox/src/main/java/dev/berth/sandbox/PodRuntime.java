@@ -160,6 +160,57 @@ public final class PodRuntime implements SandboxRuntime {
     }
 
     /**
+     * Starts {@code command} in a running container without waiting for it, with a terminal when
+     * {@code terminal} (a host terminal device) is not null; the caller closes the result.
+     * NOT_FOUND for an unknown container, FAILED_PRECONDITION when it is not running.
+     */
+    public ExecProcess startExec(String id, List<String> command, Path terminal) {
+        return call("exec in container " + id, () -> {
+            ContainerRecord container = locks.with(id, () -> containerOps.refresh(containerOps.get(id)));
+            return containerExec.start(container, command, terminal);
+        });
+    }
+
+    /** Connects to the container's attach socket; see {@link SandboxRuntime#attach}. */
+    public ExecProcess attach(String id) {
+        return call("attach to container " + id, () -> {
+            ContainerRecord container = locks.with(id, () -> containerOps.refresh(containerOps.get(id)));
+            if (container.state() != ContainerState.RUNNING) {
+                throw new SandboxException(Kind.FAILED_PRECONDITION,
+                        "container " + id + " is not running (" + container.state() + ")");
+            }
+            try {
+                return AttachedProcess.connect(env.oci().attachSocket(id));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+    }
+
+    /**
+     * Connects to {@code port} on the pod's loopback with socat, run in the pod's network namespace by
+     * nsenter; see {@link SandboxRuntime#portForward}.
+     */
+    public ExecProcess portForward(String sandboxId, int port) {
+        return call("port forward to sandbox " + sandboxId, () -> {
+            if (port < 1 || port > 65535) {
+                throw new SandboxException(Kind.INVALID_ARGUMENT, "port " + port + " is out of range");
+            }
+            SandboxInfo sandbox = sandbox(sandboxId).orElseThrow(() -> new SandboxException(Kind.NOT_FOUND,
+                    "sandbox " + sandboxId + " not found"));
+            if (sandbox.state() != SandboxState.READY) {
+                throw new SandboxException(Kind.FAILED_PRECONDITION, "sandbox " + sandboxId + " is not ready");
+            }
+            List<String> argv = new java.util.ArrayList<>();
+            if (sandbox.netnsPath() != null) {
+                argv.addAll(List.of("nsenter", "--net=" + sandbox.netnsPath()));
+            }
+            argv.addAll(List.of("socat", "STDIO", "TCP4:127.0.0.1:" + port));
+            return new HostProcess(env.runner().start(argv, null));
+        });
+    }
+
+    /**
      * Has the container's log file reopened at its path, as kubelet's log rotation asks after renaming it,
      * and waits until the new file exists. FAILED_PRECONDITION unless the container is running.
      */

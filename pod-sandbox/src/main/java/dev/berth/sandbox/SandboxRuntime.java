@@ -82,6 +82,34 @@ public interface SandboxRuntime extends AutoCloseable {
     ExecResult execSync(String id, List<String> command, long timeoutSeconds);
 
     /**
+     * Starts {@code command} in a running container with the container's process settings and returns without
+     * waiting; the caller must close the result. With {@code terminal} null the command gets pipes for its
+     * streams; otherwise it gets a terminal in the container, relayed to the host terminal device
+     * {@code terminal} (the slave side of a pseudo-terminal whose master the caller holds: window size changes
+     * set there reach the command), and the pipes carry nothing. NOT_FOUND for an unknown container,
+     * FAILED_PRECONDITION when it is not running.
+     */
+    ExecProcess startExec(String id, List<String> command, Path terminal);
+
+    /**
+     * Attaches to a running container's main process through its monitor: the result's stdout and stderr carry
+     * what the container writes from now on (both on stdout with a terminal), its stdin reaches the container's
+     * input when it was created with stdin (closing it closes that input for a stdin_once container), and
+     * {@link ExecProcess#waitFor()} returns 0 once the container exits; {@link ExecProcess#kill()} detaches.
+     * The caller must close the result. NOT_FOUND for an unknown container, FAILED_PRECONDITION unless running.
+     */
+    ExecProcess attach(String id);
+
+    /**
+     * Connects to TCP {@code port} on the loopback of a ready pod's network namespace (the host's for a pod
+     * on the host network) and returns the connection as a process: what is written to its stdin is sent,
+     * what arrives comes out of its stdout, and it exits once both directions are done (non-zero, with the
+     * reason on stderr, when the connection fails). The caller must close the result. NOT_FOUND for an unknown
+     * sandbox, FAILED_PRECONDITION when it is not ready.
+     */
+    ExecProcess portForward(String sandboxId, int port);
+
+    /**
      * Has the container's log file reopened at its path (kubelet renames it first when rotating logs) and
      * waits until the new file exists. NOT_FOUND for an unknown container, FAILED_PRECONDITION unless running.
      */

@@ -16,7 +16,8 @@ public record BerthConfig(
         Runtime runtime,
         Cni cni,
         Registry registry,
-        Metrics metrics) {
+        Metrics metrics,
+        Streaming streaming) {
 
     /** How containers are run. {@code handlers} are the runtime handler names accepted besides "". */
     public record Runtime(String runc, String conmon, String catatonit, String cgroupDriver, String cgroupParent,
@@ -38,6 +39,13 @@ public record BerthConfig(
 
     /** The Prometheus endpoint; an empty address disables it. */
     public record Metrics(String address) {
+    }
+
+    /**
+     * The HTTP server for exec, attach and port-forward streams (the URLs the streaming RPCs return);
+     * port 0 picks a free port at start.
+     */
+    public record Streaming(String address) {
     }
 
     public Path socketPath() {

@@ -157,6 +157,8 @@ public final class ConfigLoader {
         require(driver.equals("cgroupfs") || driver.equals("systemd"),
                 "runtime.cgroup_driver must be cgroupfs or systemd, not " + driver);
         require(config.runtime().cgroupParent().startsWith("/"), "runtime.cgroup_parent must start with /");
+        require(config.streaming().address().matches(".+:\\d{1,5}"),
+                "streaming.address must be host:port, not " + config.streaming().address());
     }
 
     private static void require(boolean condition, String message) {

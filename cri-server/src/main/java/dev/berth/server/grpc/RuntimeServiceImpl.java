@@ -1,11 +1,15 @@
 package dev.berth.server.grpc;
 
+import dev.berth.cri.v1.AttachRequest;
+import dev.berth.cri.v1.AttachResponse;
 import dev.berth.cri.v1.ContainerStatsRequest;
 import dev.berth.cri.v1.ContainerStatsResponse;
 import dev.berth.cri.v1.ContainerStatusRequest;
 import dev.berth.cri.v1.ContainerStatusResponse;
 import dev.berth.cri.v1.CreateContainerRequest;
 import dev.berth.cri.v1.CreateContainerResponse;
+import dev.berth.cri.v1.ExecRequest;
+import dev.berth.cri.v1.ExecResponse;
 import dev.berth.cri.v1.ExecSyncRequest;
 import dev.berth.cri.v1.ExecSyncResponse;
 import dev.berth.cri.v1.ListContainerStatsRequest;
@@ -16,6 +20,8 @@ import dev.berth.cri.v1.ListPodSandboxRequest;
 import dev.berth.cri.v1.ListPodSandboxResponse;
 import dev.berth.cri.v1.ListPodSandboxStatsRequest;
 import dev.berth.cri.v1.ListPodSandboxStatsResponse;
+import dev.berth.cri.v1.PortForwardRequest;
+import dev.berth.cri.v1.PortForwardResponse;
 import dev.berth.cri.v1.PodSandboxStatsRequest;
 import dev.berth.cri.v1.PodSandboxStatsResponse;
 import dev.berth.cri.v1.PodSandboxStatusRequest;
@@ -44,9 +50,11 @@ import dev.berth.cri.v1.UpdateRuntimeConfigResponse;
 import dev.berth.cri.v1.VersionRequest;
 import dev.berth.cri.v1.VersionResponse;
 import dev.berth.server.Services;
+import dev.berth.server.container.Attach;
 import dev.berth.server.container.ContainerStats;
 import dev.berth.server.container.ContainerStatus;
 import dev.berth.server.container.CreateContainer;
+import dev.berth.server.container.Exec;
 import dev.berth.server.container.ExecSync;
 import dev.berth.server.container.ReopenContainerLog;
 import dev.berth.server.container.ListContainerStats;
@@ -61,6 +69,7 @@ import dev.berth.server.runtime.Version;
 import dev.berth.server.sandbox.ListPodSandbox;
 import dev.berth.server.sandbox.ListPodSandboxStats;
 import dev.berth.server.sandbox.PodSandboxStats;
+import dev.berth.server.sandbox.PortForward;
 import dev.berth.server.sandbox.PodSandboxStatus;
 import dev.berth.server.sandbox.RemovePodSandbox;
 import dev.berth.server.sandbox.RunPodSandbox;
@@ -90,6 +99,9 @@ final class RuntimeServiceImpl extends RuntimeServiceGrpc.RuntimeServiceImplBase
     private final ContainerStatus containerStatus;
     private final ListContainers listContainers;
     private final ExecSync execSync;
+    private final Exec exec;
+    private final PortForward portForward;
+    private final Attach attach;
     private final ReopenContainerLog reopenContainerLog;
     private final ContainerStats containerStats;
     private final ListContainerStats listContainerStats;
@@ -111,6 +123,9 @@ final class RuntimeServiceImpl extends RuntimeServiceGrpc.RuntimeServiceImplBase
         containerStatus = new ContainerStatus(services);
         listContainers = new ListContainers(services);
         execSync = new ExecSync(services);
+        exec = new Exec(services);
+        portForward = new PortForward(services);
+        attach = new Attach(services);
         reopenContainerLog = new ReopenContainerLog(services);
         containerStats = new ContainerStats(services);
         listContainerStats = new ListContainerStats(services);
@@ -204,6 +219,21 @@ final class RuntimeServiceImpl extends RuntimeServiceGrpc.RuntimeServiceImplBase
     @Override
     public void execSync(ExecSyncRequest request, StreamObserver<ExecSyncResponse> observer) {
         reply(observer, () -> execSync.handle(request));
+    }
+
+    @Override
+    public void exec(ExecRequest request, StreamObserver<ExecResponse> observer) {
+        reply(observer, () -> exec.handle(request));
+    }
+
+    @Override
+    public void attach(AttachRequest request, StreamObserver<AttachResponse> observer) {
+        reply(observer, () -> attach.handle(request));
+    }
+
+    @Override
+    public void portForward(PortForwardRequest request, StreamObserver<PortForwardResponse> observer) {
+        reply(observer, () -> portForward.handle(request));
     }
 
     @Override

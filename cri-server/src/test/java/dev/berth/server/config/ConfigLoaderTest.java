@@ -27,6 +27,7 @@ class ConfigLoaderTest {
         assertThat(config.cni().defaultNetwork()).isTrue();
         assertThat(config.registry().mirrors()).isEmpty();
         assertThat(config.metrics().address()).isEqualTo("127.0.0.1:9641");
+        assertThat(config.streaming().address()).isEqualTo("127.0.0.1:0");
     }
 
     @Test
@@ -67,6 +68,13 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigLoader.load(dir.resolve("nope.toml"), true, Map.of()))
                 .isInstanceOf(ConfigLoader.ConfigException.class)
                 .hasMessageContaining("nope.toml");
+    }
+
+    @Test
+    void parse_streamingAddressWithoutPort_fails() {
+        assertThatThrownBy(() -> ConfigLoader.parse("[streaming]\naddress = \"127.0.0.1\"\n"))
+                .isInstanceOf(ConfigLoader.ConfigException.class)
+                .hasMessageContaining("streaming.address");
     }
 
     @Test

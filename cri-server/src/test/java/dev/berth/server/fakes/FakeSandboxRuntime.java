@@ -7,6 +7,7 @@ import dev.berth.cri.v1.PodSandboxConfig;
 import dev.berth.oci.ImageSpec;
 import dev.berth.sandbox.ContainerInfo;
 import dev.berth.sandbox.ContainerState;
+import dev.berth.sandbox.ExecProcess;
 import dev.berth.sandbox.ExecResult;
 import dev.berth.sandbox.InterfaceUsage;
 import dev.berth.sandbox.SandboxException;
@@ -57,6 +58,8 @@ public final class FakeSandboxRuntime implements SandboxRuntime {
     private boolean closed;
 
     private ExecResult execResult = new ExecResult(0, new byte[0], new byte[0]);
+    private java.util.function.Function<List<String>, ExecProcess> execStarter;
+    private java.util.function.IntFunction<ExecProcess> portConnector;
 
     public FakeSandboxRuntime(CallLog log) {
         this.log = log;
@@ -255,6 +258,61 @@ public final class FakeSandboxRuntime implements SandboxRuntime {
             throw new SandboxException(Kind.FAILED_PRECONDITION, "container " + id + " is not running");
         }
         return execResult;
+    }
+
+    /**
+     * Sets how {@link #startExec} starts a command in a running container and {@link #attach} attaches
+     * (given the command ["attach"]); unset, both fail.
+     */
+    public synchronized void execStarts(java.util.function.Function<List<String>, ExecProcess> starter) {
+        execStarter = starter;
+    }
+
+    @Override
+    public synchronized ExecProcess startExec(String id, List<String> command, Path terminal) {
+        call("startExec", false, id, command, terminal != null);
+        ContainerInfo c = requireContainer(id);
+        if (c.state() != ContainerState.RUNNING) {
+            throw new SandboxException(Kind.FAILED_PRECONDITION, "container " + id + " is not running");
+        }
+        if (execStarter == null) {
+            throw new SandboxException(Kind.FAILED, "the fake runtime was given no exec process");
+        }
+        return execStarter.apply(command);
+    }
+
+    @Override
+    public synchronized ExecProcess attach(String id) {
+        call("attach", false, id);
+        ContainerInfo c = requireContainer(id);
+        if (c.state() != ContainerState.RUNNING) {
+            throw new SandboxException(Kind.FAILED_PRECONDITION, "container " + id + " is not running");
+        }
+        if (execStarter == null) {
+            throw new SandboxException(Kind.FAILED, "the fake runtime was given no exec process");
+        }
+        return execStarter.apply(List.of("attach"));
+    }
+
+    /** Sets how {@link #portForward} connects to a port (unset: it fails). */
+    public synchronized void portForwardConnects(java.util.function.IntFunction<ExecProcess> connector) {
+        portConnector = connector;
+    }
+
+    @Override
+    public synchronized ExecProcess portForward(String sandboxId, int port) {
+        call("portForward", false, sandboxId, port);
+        SandboxInfo s = sandboxes.get(sandboxId);
+        if (s == null) {
+            throw new SandboxException(Kind.NOT_FOUND, "sandbox " + sandboxId + " not found");
+        }
+        if (s.state() != SandboxState.READY) {
+            throw new SandboxException(Kind.FAILED_PRECONDITION, "sandbox " + sandboxId + " is not ready");
+        }
+        if (portConnector == null) {
+            throw new SandboxException(Kind.FAILED, "the fake runtime was given no port connector");
+        }
+        return portConnector.apply(port);
     }
 
     @Override

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.berth.cri.v1.CgroupDriver;
 import dev.berth.cri.v1.ContainerStatusRequest;
 import dev.berth.cri.v1.CreateContainerRequest;
-import dev.berth.cri.v1.ExecRequest;
+import dev.berth.cri.v1.CheckpointContainerRequest;
 import dev.berth.cri.v1.ImageServiceGrpc;
 import dev.berth.cri.v1.ImageSpec;
 import dev.berth.cri.v1.PodSandboxConfig;
@@ -118,8 +118,8 @@ class RuntimeServiceTest {
 
     @Test
     void notImplementedRpc_answersUnimplemented() {
-        assertCode(() -> runtime.exec(ExecRequest.newBuilder().setContainerId("x").build()),
-                Status.Code.UNIMPLEMENTED);
+        assertCode(() -> runtime.checkpointContainer(CheckpointContainerRequest.newBuilder().setContainerId("x")
+                .build()), Status.Code.UNIMPLEMENTED);
     }
 
     @Test

@@ -1,0 +1,66 @@
+package dev.berth.server.streaming;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.util.concurrent.LinkedBlockingQueue;
+
+/**
+ * The data a peer sent on one stream, read by a blocking thread: the event loop {@link #offer}s chunks and
+ * finally {@link #end}s it. Thread-safe for one writer and one reader.
+ */
+final class InboundPipe extends InputStream {
+
+    private static final byte[] END = new byte[0];
+
+    private final LinkedBlockingQueue<byte[]> chunks = new LinkedBlockingQueue<>();
+    private byte[] current = new byte[0];
+    private int position;
+    private boolean ended;
+
+    void offer(byte[] chunk) {
+        if (chunk.length > 0) {
+            chunks.add(chunk);
+        }
+    }
+
+    /** No more data will come; readers get end of stream once the chunks before are read. */
+    void end() {
+        chunks.add(END);
+    }
+
+    @Override
+    public int read() throws IOException {
+        byte[] one = new byte[1];
+        int n = read(one, 0, 1);
+        return n < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+        if (len == 0) {
+            return 0;
+        }
+        if (position == current.length) {
+            if (ended) {
+                return -1;
+            }
+            try {
+                current = chunks.take();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException();
+            }
+            position = 0;
+            if (current == END) {
+                ended = true;
+                chunks.add(END);
+                return -1;
+            }
+        }
+        int n = Math.min(len, current.length - position);
+        System.arraycopy(current, position, b, off, n);
+        position += n;
+        return n;
+    }
+}

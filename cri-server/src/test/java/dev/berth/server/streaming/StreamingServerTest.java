@@ -1,0 +1,235 @@
+package dev.berth.server.streaming;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.berth.cri.v1.ExecRequest;
+import dev.berth.sandbox.ContainerState;
+import dev.berth.sandbox.ExecResult;
+import dev.berth.server.fakes.CriConfigs;
+import dev.berth.server.fakes.FakeSandboxRuntime;
+import dev.berth.server.fakes.Fakes;
+import dev.berth.server.fakes.ScriptedExecProcess;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The streaming server on loopback with a fake runtime, driven by a SPDY client as kubectl's would. */
+class StreamingServerTest {
+
+    private static final String POD = "a1".repeat(32);
+    private static final String RUNNING = "c1".repeat(32);
+
+    private final Fakes fakes = Fakes.create();
+    private final FakeSandboxRuntime runtime = fakes.runtime();
+    private final AtomicReference<ScriptedExecProcess> started = new AtomicReference<>();
+    private StreamingServer server;
+
+    @BeforeEach
+    void start() throws Exception {
+        runtime.addSandbox(POD, CriConfigs.pod("web"));
+        runtime.addContainer(RUNNING, POD, CriConfigs.container("app", "busybox"), ContainerState.RUNNING);
+        // Prints "out:" and its input on stdout, "err" on stderr, and exits 3.
+        runtime.execStarts(command -> {
+            ScriptedExecProcess p = new ScriptedExecProcess(in -> new ExecResult(3,
+                    ("out:" + new String(in, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8),
+                    "err\n".getBytes(StandardCharsets.UTF_8)));
+            started.set(p);
+            return p;
+        });
+        server = new StreamingServer("127.0.0.1:0", runtime);
+        server.start();
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    private String execUrl(boolean stdin) {
+        return server.exec(ExecRequest.newBuilder().setContainerId(RUNNING).addCmd("sh").addCmd("-c")
+                .addCmd("cat").setStdin(stdin).setStdout(true).setStderr(true).build());
+    }
+
+    @Test
+    void exec_v4WithStdin_copiesStreamsAndReportsExitCode() throws Exception {
+        String url = execUrl(true);
+        assertThat(url).matches("http://127\\.0\\.0\\.1:" + server.port() + "/exec/[A-Za-z0-9_-]+");
+
+        try (SpdyTestClient client = SpdyTestClient.connect(url, List.of("v5.channel.k8s.io", Protocols.V4,
+                Protocols.V3))) {
+            assertThat(client.upgrade().status()).isEqualTo(101);
+            assertThat(client.upgrade().protocol()).isEqualTo(Protocols.V4);
+            var error = client.open("error");
+            var stdin = client.open("stdin");
+            var stdout = client.open("stdout");
+            var stderr = client.open("stderr");
+            assertThat(client.ping()).isEqualTo(7);
+            assertThat(List.of(error, stdin, stdout, stderr)).as("replies need a header block for Go clients")
+                    .allSatisfy(s -> assertThat(s.replyHeaders()).isPositive());
+            stdin.write("hello\n");
+            stdin.closeWrite();
+
+            assertThat(stdout.readAll()).isEqualTo("out:hello\n");
+            assertThat(stderr.readAll()).isEqualTo("err\n");
+            assertThat(error.readAll()).contains("\"reason\":\"NonZeroExitCode\"")
+                    .contains("{\"reason\":\"ExitCode\",\"message\":\"3\"}");
+            client.awaitClosed();
+        }
+        assertThat(started.get().closed()).isTrue();
+        assertThat(fakes.log().mutations()).containsExactly("runtime.startExec(" + RUNNING + ", [sh, -c, cat], false)");
+    }
+
+    @Test
+    void exec_v2Success_writesNothingOnErrorStream() throws Exception {
+        runtime.execStarts(command -> new ScriptedExecProcess(in -> new ExecResult(0,
+                "ok\n".getBytes(StandardCharsets.UTF_8), new byte[0])));
+        try (SpdyTestClient client = SpdyTestClient.connect(execUrl(false), List.of(Protocols.V2))) {
+            assertThat(client.upgrade().protocol()).isEqualTo(Protocols.V2);
+            var error = client.open("error");
+            var stdout = client.open("stdout");
+            var stderr = client.open("stderr");
+
+            assertThat(stdout.readAll()).isEqualTo("ok\n");
+            assertThat(stderr.readAll()).isEmpty();
+            assertThat(error.readAll()).isEmpty();
+        }
+    }
+
+    @Test
+    void exec_commandCannotStart_reportsInternalError() throws Exception {
+        runtime.execStarts(null);
+        try (SpdyTestClient client = SpdyTestClient.connect(execUrl(false), List.of(Protocols.V4))) {
+            var error = client.open("error");
+            client.open("stdout");
+            client.open("stderr");
+
+            assertThat(error.readAll()).contains("\"reason\":\"InternalError\"").contains("\"code\":500");
+        }
+    }
+
+    @Test
+    void connect_tokenUsedTwice_secondIsNotFound() throws Exception {
+        String url = execUrl(false);
+        try (SpdyTestClient first = SpdyTestClient.connect(url, List.of(Protocols.V4))) {
+            assertThat(first.upgrade().status()).isEqualTo(101);
+        }
+        try (SpdyTestClient second = SpdyTestClient.connect(url, List.of(Protocols.V4))) {
+            assertThat(second.upgrade().status()).isEqualTo(404);
+        }
+    }
+
+    @Test
+    void connect_unknownTokenOrPath_isNotFound() throws Exception {
+        try (SpdyTestClient client = SpdyTestClient.connect("http://127.0.0.1:" + server.port() + "/exec/nope",
+                List.of(Protocols.V4))) {
+            assertThat(client.upgrade().status()).isEqualTo(404);
+        }
+        String token = execUrl(false).replaceAll(".*/", "");
+        try (SpdyTestClient client = SpdyTestClient.connect("http://127.0.0.1:" + server.port() + "/attach/"
+                + token, List.of(Protocols.V4))) {
+            assertThat(client.upgrade().status()).as("an exec token does not serve attach").isEqualTo(404);
+        }
+    }
+
+    @Test
+    void connect_noSharedProtocol_isForbiddenListingAccepted() throws Exception {
+        try (SpdyTestClient client = SpdyTestClient.connect(execUrl(false), List.of("v5.channel.k8s.io"))) {
+            assertThat(client.upgrade().status()).isEqualTo(403);
+            assertThat(client.upgrade().accepted()).containsExactlyElementsOf(Protocols.REMOTE_COMMAND);
+        }
+    }
+
+    @Test
+    void connect_webSocketUpgrade_isBadRequestAndKeepsToken() throws Exception {
+        String url = execUrl(false);
+        try (SpdyTestClient client = SpdyTestClient.connect(url, List.of(Protocols.V4), "websocket")) {
+            assertThat(client.upgrade().status()).isEqualTo(400);
+        }
+        try (SpdyTestClient client = SpdyTestClient.connect(url, List.of(Protocols.V4))) {
+            assertThat(client.upgrade().status()).as("the token still works over SPDY").isEqualTo(101);
+        }
+    }
+
+    @Test
+    void portForward_pairsOfStreams_areForwardedAndFailuresReported() throws Exception {
+        runtime.portForwardConnects(port -> port == 80
+                ? new ScriptedExecProcess(in -> new ExecResult(0,
+                        ("pong:" + new String(in, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8),
+                        new byte[0]))
+                : ScriptedExecProcess.exited(new ExecResult(1, new byte[0],
+                        "Connection refused".getBytes(StandardCharsets.UTF_8))));
+        String url = server.portForward(dev.berth.cri.v1.PortForwardRequest.newBuilder().setPodSandboxId(POD)
+                .addPort(80).build());
+        assertThat(url).contains("/portforward/");
+
+        try (SpdyTestClient client = SpdyTestClient.connect(url, List.of("portforward.k8s.io"))) {
+            assertThat(client.upgrade().protocol()).isEqualTo("portforward.k8s.io");
+            var error = client.open(java.util.Map.of("streamtype", "error", "port", "80", "requestid", "0"));
+            var data = client.open(java.util.Map.of("streamtype", "data", "port", "80", "requestid", "0"));
+            var refusedError = client.open(java.util.Map.of("streamtype", "error", "port", "81", "requestid", "1"));
+            var refusedData = client.open(java.util.Map.of("streamtype", "data", "port", "81", "requestid", "1"));
+            data.write("ping");
+            data.closeWrite();
+
+            assertThat(data.readAll()).isEqualTo("pong:ping");
+            assertThat(error.readAll()).isEmpty();
+            assertThat(refusedError.readAll())
+                    .isEqualTo("error forwarding port 81 to pod " + POD + ", uid : Connection refused");
+            assertThat(refusedData.readAll()).isEmpty();
+            assertThat(client.isOpen()).as("the connection serves further requests").isTrue();
+        }
+        assertThat(fakes.log().mutations()).containsExactly("runtime.portForward(" + POD + ", 80)",
+                "runtime.portForward(" + POD + ", 81)");
+    }
+
+    @Test
+    void attach_v4_copiesStreamsAndReportsSuccess() throws Exception {
+        String url = server.attach(dev.berth.cri.v1.AttachRequest.newBuilder().setContainerId(RUNNING)
+                .setStdin(true).setStdout(true).setStderr(true).build());
+        try (SpdyTestClient client = SpdyTestClient.connect(url, List.of(Protocols.V4))) {
+            var error = client.open("error");
+            var stdin = client.open("stdin");
+            var stdout = client.open("stdout");
+            var stderr = client.open("stderr");
+            stdin.write("typed\n");
+            stdin.closeWrite();
+
+            assertThat(stdout.readAll()).isEqualTo("out:typed\n");
+            assertThat(stderr.readAll()).isEqualTo("err\n");
+            // The session reports how the runtime's process ended; a real attachment always ends with 0.
+            assertThat(error.readAll()).contains("\"reason\":\"NonZeroExitCode\"");
+        }
+        assertThat(fakes.log().mutations()).containsExactly("runtime.attach(" + RUNNING + ")");
+    }
+
+    @Test
+    void connect_execProtocolOnPortForward_isForbidden() throws Exception {
+        String url = server.portForward(dev.berth.cri.v1.PortForwardRequest.newBuilder().setPodSandboxId(POD)
+                .build());
+        try (SpdyTestClient client = SpdyTestClient.connect(url, List.of(Protocols.V4))) {
+            assertThat(client.upgrade().status()).isEqualTo(403);
+            assertThat(client.upgrade().accepted()).containsExactly("portforward.k8s.io");
+        }
+    }
+
+    @Test
+    void exec_clientDisconnectsEarly_commandIsKilled() throws Exception {
+        runtime.execStarts(command -> {
+            ScriptedExecProcess p = ScriptedExecProcess.hanging();
+            started.set(p);
+            return p;
+        });
+        try (SpdyTestClient client = SpdyTestClient.connect(execUrl(true), List.of(Protocols.V4))) {
+            client.open("error");
+            client.open("stdin");
+            client.open("stdout");
+            client.open("stderr");
+        }
+        ScriptedExecProcess process = PollUntil.nonNull(started::get);
+        assertThat(process.waitFor()).isEqualTo(137);
+        PollUntil.isTrue(process::closed);
+    }
+}

@@ -1,0 +1,36 @@
+package dev.berth.sandbox;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+
+/**
+ * A command running in a container for a streaming exec: its three standard streams, its exit code and a way
+ * to end it. The streams are plain pipes; closing {@link #stdin()} gives the command end of input.
+ *
+ * <p>Thread-safe in the way of {@link Process}: each stream is used by one thread, {@link #waitFor()} and
+ * {@link #kill()} from any. {@link #close()} kills the command if it still runs and removes what was made
+ * to start it; call it once the streams are drained.
+ */
+public interface ExecProcess extends AutoCloseable {
+
+    /** Input of the command. */
+    OutputStream stdin();
+
+    /** Standard output of the command. */
+    InputStream stdout();
+
+    /** Standard error of the command. */
+    InputStream stderr();
+
+    /** Waits for the command to exit and returns its exit code (128 + signal when a signal ended it). */
+    int waitFor() throws InterruptedException;
+
+    /** Whether the command still runs. */
+    boolean isAlive();
+
+    /** Kills the command inside the container (SIGKILL); idempotent. */
+    void kill();
+
+    @Override
+    void close();
+}

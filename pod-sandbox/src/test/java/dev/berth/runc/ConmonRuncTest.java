@@ -1,0 +1,81 @@
+package dev.berth.runc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ConmonRuncTest {
+
+    private final List<List<String>> started = new ArrayList<>();
+    private final List<Path> stdios = new ArrayList<>();
+    private final CommandRunner recorder = new CommandRunner() {
+        @Override
+        public CommandResult run(List<String> argv, byte[] stdin, Duration timeout, Path workDir) {
+            throw new AssertionError("not expected: " + argv);
+        }
+
+        @Override
+        public Captured capture(List<String> argv, Duration timeout, int maxOutputBytes) {
+            throw new AssertionError("not expected: " + argv);
+        }
+
+        @Override
+        public Process start(List<String> argv, Path stdio) {
+            started.add(argv);
+            stdios.add(stdio);
+            return null;
+        }
+    };
+    private final ConmonRunc runtime = new ConmonRunc(recorder, Path.of("/usr/sbin/runc"), Path.of("/usr/bin/conmon"),
+            Path.of("/run/b/exits"), Path.of("/run/b/sock"));
+
+    @Test
+    void conmonArgs_plainContainer_noTerminalNoStdin() {
+        List<String> argv = runtime.conmonArgs(new OciRuntime.Launch("c1", "n", Path.of("/b"), Path.of("/l")));
+
+        assertThat(argv).doesNotContain("--terminal", "--stdin", "--leave-stdin-open");
+    }
+
+    @Test
+    void conmonArgs_ttyAndStdin_passedToConmon() {
+        List<String> argv = runtime.conmonArgs(new OciRuntime.Launch("c1", "n", Path.of("/b"), Path.of("/l"),
+                true, true, true));
+
+        assertThat(argv).contains("--terminal", "--stdin", "--leave-stdin-open");
+    }
+
+    @Test
+    void conmonArgs_stdinOnce_closesStdinWhenTheClientDetaches() {
+        List<String> argv = runtime.conmonArgs(new OciRuntime.Launch("c1", "n", Path.of("/b"), Path.of("/l"),
+                false, true, false));
+
+        assertThat(argv).contains("--stdin").doesNotContain("--leave-stdin-open", "--terminal");
+    }
+
+    @Test
+    void startExec_withoutTerminal_runcExecWithPipes() {
+        runtime.startExec("c1", Path.of("/b/exec-1.json"), Path.of("/b/exec-1.pid"), null);
+
+        assertThat(started).containsExactly(List.of("/usr/sbin/runc", "exec", "--process", "/b/exec-1.json",
+                "--pid-file", "/b/exec-1.pid", "c1"));
+        assertThat(stdios).containsExactly((Path) null);
+    }
+
+    @Test
+    void startExec_withTerminal_runcInItsOwnSessionOnThatTerminal() {
+        runtime.startExec("c1", Path.of("/b/exec-1.json"), Path.of("/b/exec-1.pid"), Path.of("/dev/pts/7"));
+
+        assertThat(started).containsExactly(List.of("setsid", "--ctty", "/usr/sbin/runc", "exec", "--process",
+                "/b/exec-1.json", "--pid-file", "/b/exec-1.pid", "--tty", "c1"));
+        assertThat(stdios).containsExactly(Path.of("/dev/pts/7"));
+    }
+
+    @Test
+    void attachSocket_isUnderTheSocketDirByContainerId() {
+        assertThat(runtime.attachSocket("c1")).isEqualTo(Path.of("/run/b/sock/c1/attach"));
+    }
+}
