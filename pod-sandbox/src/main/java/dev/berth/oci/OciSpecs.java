@@ -224,4 +224,17 @@ public final class OciSpecs {
         annotations.forEach(a::put);
         return a;
     }
+
+    /**
+     * The OCI {@code linux.resources} of an update to a running container ({@code runc update --resources}):
+     * the CPU, memory, pids and hugepage limits of {@code resources}, without the device rules, which an update
+     * leaves as they are.
+     */
+    public static ObjectNode updatedResources(LinuxContainerResources resources, HostFacts host) {
+        ObjectNode res = LinuxSection.resources(resources, false, host.cgroupV2(), List.of(), path -> {
+            throw new IllegalStateException("an update has no devices to look up");
+        }, Json.array());
+        res.remove("devices");
+        return res;
+    }
 }

@@ -197,6 +197,11 @@ public final class ConmonRunc implements OciRuntime {
     }
 
     @Override
+    public void update(String id, Path resourcesJson) {
+        runc(List.of("update", "--resources", resourcesJson.toString(), id));
+    }
+
+    @Override
     public void kill(String id, String signal) {
         runc(List.of("kill", id, signal));
     }

@@ -49,6 +49,9 @@ public interface OciRuntime {
      */
     void kill(String id, String signal);
 
+    /** Applies the OCI {@code linux.resources} in {@code resourcesJson} to the container's cgroup. */
+    void update(String id, Path resourcesJson);
+
     /**
      * Runs one more process in the running container, described by the OCI process JSON in
      * {@code processSpec}, and waits for it. At {@code timeout} the process is killed.

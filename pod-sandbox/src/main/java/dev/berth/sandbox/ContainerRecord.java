@@ -47,6 +47,11 @@ record ContainerRecord(String id, String sandboxId, String name, byte[] config, 
                 finishedNanos, code, newReason, newMessage, logPath, pid, bundle, stopSignal, false);
     }
 
+    ContainerRecord withConfig(byte[] newConfig) {
+        return new ContainerRecord(id, sandboxId, name, newConfig, imageId, imageRef, createdAtNanos, startedAtNanos,
+                finishedAtNanos, exitCode, reason, message, logPath, pid, bundle, stopSignal, unknown);
+    }
+
     ContainerRecord withUnknown(boolean value) {
         return new ContainerRecord(id, sandboxId, name, config, imageId, imageRef, createdAtNanos, startedAtNanos,
                 finishedAtNanos, exitCode, reason, message, logPath, pid, bundle, stopSignal, value);

@@ -5,10 +5,12 @@ import dev.berth.cgroups.CgroupfsCgroups;
 import dev.berth.cgroups.Cgroups;
 import dev.berth.cgroups.ResourceUsage;
 import dev.berth.cri.v1.ContainerConfig;
+import dev.berth.cri.v1.LinuxContainerResources;
 import dev.berth.cri.v1.PodSandboxConfig;
 import dev.berth.ns.NamespacePinner;
 import dev.berth.oci.HostFacts;
 import dev.berth.oci.ImageSpec;
+import dev.berth.oci.OciSpecs;
 import dev.berth.runc.CommandRunner;
 import dev.berth.runc.ConmonRunc;
 import dev.berth.runc.OciRuntime;
@@ -17,6 +19,8 @@ import dev.berth.runc.ProcessRunner;
 import dev.berth.sandbox.SandboxException.Kind;
 import dev.berth.store.JsonStore;
 import dev.berth.store.NameRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -232,6 +236,38 @@ public final class PodRuntime implements SandboxRuntime {
                 poller.pause();
             }
             return null;
+        }));
+    }
+
+    /**
+     * Changes the CPU, memory, pids and hugepage limits of a created or running container (kubelet's in-place
+     * resize and CPU manager), and records them as the container's resources. FAILED_PRECONDITION once it has
+     * exited.
+     */
+    public ContainerInfo updateContainerResources(String id, LinuxContainerResources resources) {
+        return call("update resources of container " + id, () -> locks.with(id, () -> {
+            ContainerRecord container = containerOps.refresh(containerOps.get(id));
+            if (container.state() != ContainerState.CREATED && container.state() != ContainerState.RUNNING) {
+                throw new SandboxException(Kind.FAILED_PRECONDITION,
+                        "container " + id + " is " + container.state() + ": its resources cannot change");
+            }
+            Path file = Path.of(container.bundle()).resolve("resources-update.json");
+            try {
+                Files.write(file, env.json().writeValueAsBytes(OciSpecs.updatedResources(resources, env.host().get())));
+                env.oci().update(id, file);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } finally {
+                try {
+                    Files.deleteIfExists(file);
+                } catch (IOException ignored) {
+                    // the bundle goes with the container
+                }
+            }
+            ContainerConfig old = container.parsedConfig();
+            ContainerConfig updated = old.toBuilder()
+                    .setLinux(old.getLinux().toBuilder().setResources(resources)).build();
+            return env.containers().update(id, r -> r.withConfig(updated.toByteArray())).toInfo();
         }));
     }
 

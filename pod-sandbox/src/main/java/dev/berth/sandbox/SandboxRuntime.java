@@ -2,6 +2,7 @@ package dev.berth.sandbox;
 
 import dev.berth.cgroups.ResourceUsage;
 import dev.berth.cri.v1.ContainerConfig;
+import dev.berth.cri.v1.LinuxContainerResources;
 import dev.berth.cri.v1.PodSandboxConfig;
 import dev.berth.oci.ImageSpec;
 import java.nio.file.Path;
@@ -129,4 +130,10 @@ public interface SandboxRuntime extends AutoCloseable {
      * a pod on the host's network, and while no process of the pod is alive to read them through.
      */
     List<InterfaceUsage> sandboxInterfaces(String id);
+
+    /**
+     * Changes the CPU, memory, pids and hugepage limits of a created or running container and records them.
+     * NOT_FOUND for an unknown container, FAILED_PRECONDITION once it has exited.
+     */
+    ContainerInfo updateContainerResources(String id, LinuxContainerResources resources);
 }

@@ -1,6 +1,7 @@
 package dev.berth.server.container;
 
 import dev.berth.cri.v1.Container;
+import dev.berth.cri.v1.ContainerResources;
 import dev.berth.cri.v1.ContainerState;
 import dev.berth.cri.v1.ContainerStatus;
 import dev.berth.cri.v1.ImageSpec;
@@ -44,7 +45,13 @@ final class ContainerViews {
     }
 
     static ContainerStatus status(ContainerInfo container) {
-        return ContainerStatus.newBuilder()
+        ContainerStatus.Builder status = ContainerStatus.newBuilder();
+        // kubelet compares these with what it asked for to see an in-place resize through.
+        if (container.config().getLinux().hasResources()) {
+            status.setResources(ContainerResources.newBuilder()
+                    .setLinux(container.config().getLinux().getResources()));
+        }
+        return status
                 .setId(container.id())
                 .setMetadata(container.config().getMetadata())
                 .setState(state(container))

@@ -45,6 +45,8 @@ import dev.berth.cri.v1.StopContainerRequest;
 import dev.berth.cri.v1.StopContainerResponse;
 import dev.berth.cri.v1.StopPodSandboxRequest;
 import dev.berth.cri.v1.StopPodSandboxResponse;
+import dev.berth.cri.v1.UpdateContainerResourcesRequest;
+import dev.berth.cri.v1.UpdateContainerResourcesResponse;
 import dev.berth.cri.v1.UpdateRuntimeConfigRequest;
 import dev.berth.cri.v1.UpdateRuntimeConfigResponse;
 import dev.berth.cri.v1.VersionRequest;
@@ -56,6 +58,7 @@ import dev.berth.server.container.ContainerStatus;
 import dev.berth.server.container.CreateContainer;
 import dev.berth.server.container.Exec;
 import dev.berth.server.container.ExecSync;
+import dev.berth.server.container.UpdateContainerResources;
 import dev.berth.server.container.ReopenContainerLog;
 import dev.berth.server.container.ListContainerStats;
 import dev.berth.server.container.ListContainers;
@@ -99,6 +102,7 @@ final class RuntimeServiceImpl extends RuntimeServiceGrpc.RuntimeServiceImplBase
     private final ContainerStatus containerStatus;
     private final ListContainers listContainers;
     private final ExecSync execSync;
+    private final UpdateContainerResources updateContainerResources;
     private final Exec exec;
     private final PortForward portForward;
     private final Attach attach;
@@ -123,6 +127,7 @@ final class RuntimeServiceImpl extends RuntimeServiceGrpc.RuntimeServiceImplBase
         containerStatus = new ContainerStatus(services);
         listContainers = new ListContainers(services);
         execSync = new ExecSync(services);
+        updateContainerResources = new UpdateContainerResources(services);
         exec = new Exec(services);
         portForward = new PortForward(services);
         attach = new Attach(services);
@@ -262,5 +267,11 @@ final class RuntimeServiceImpl extends RuntimeServiceGrpc.RuntimeServiceImplBase
     public void listPodSandboxStats(ListPodSandboxStatsRequest request,
                                     StreamObserver<ListPodSandboxStatsResponse> observer) {
         reply(observer, () -> listPodSandboxStats.handle(request));
+    }
+
+    @Override
+    public void updateContainerResources(UpdateContainerResourcesRequest request,
+                                         StreamObserver<UpdateContainerResourcesResponse> observer) {
+        reply(observer, () -> updateContainerResources.handle(request));
     }
 }

@@ -119,4 +119,23 @@ class ContainerStatusTest {
     void handle_emptyId_invalid() {
         assertInvalid(() -> handler.handle(ContainerStatusRequest.getDefaultInstance()), "container_id");
     }
+
+    @Test
+    void handle_containerWithLimits_reportsThemAsResources() {
+        ContainerConfig limited = CONFIG.toBuilder().setLinux(dev.berth.cri.v1.LinuxContainerConfig.newBuilder()
+                .setResources(dev.berth.cri.v1.LinuxContainerResources.newBuilder().setMemoryLimitInBytes(1 << 26)))
+                .build();
+        fakes.runtime().addContainer(CONTAINER, POD, limited, dev.berth.sandbox.ContainerState.RUNNING);
+
+        var status = handler.handle(request(CONTAINER)).getStatus();
+
+        assertThat(status.getResources().getLinux().getMemoryLimitInBytes()).isEqualTo(1 << 26);
+    }
+
+    @Test
+    void handle_containerWithoutLimits_reportsNoResources() {
+        fakes.runtime().addContainer(CONTAINER, POD, CONFIG, dev.berth.sandbox.ContainerState.RUNNING);
+
+        assertThat(handler.handle(request(CONTAINER)).getStatus().hasResources()).isFalse();
+    }
 }

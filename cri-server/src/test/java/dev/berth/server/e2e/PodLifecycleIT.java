@@ -38,6 +38,7 @@ import dev.berth.cri.v1.StartContainerRequest;
 import dev.berth.cri.v1.StatusRequest;
 import dev.berth.cri.v1.StopContainerRequest;
 import dev.berth.cri.v1.StopPodSandboxRequest;
+import dev.berth.cri.v1.UpdateContainerResourcesRequest;
 import dev.berth.cri.v1.VersionRequest;
 import dev.berth.fixtures.Leaks;
 import dev.berth.fixtures.LocalRegistry;
@@ -232,6 +233,15 @@ class PodLifecycleIT {
         assertThat(daemon.runtime().execSync(ExecSyncRequest.newBuilder().setContainerId(containerId)
                 .addCmd("sh").addCmd("-c").addCmd("! ps | grep '[s]leep 30'").build()).getExitCode())
                 .as("the timed-out sleep was killed").isZero();
+
+        // In-place resize: the new memory limit reaches the container's cgroup.
+        daemon.runtime().updateContainerResources(UpdateContainerResourcesRequest.newBuilder()
+                .setContainerId(containerId)
+                .setLinux(LinuxContainerResources.newBuilder().setMemoryLimitInBytes(48L << 20).setCpuShares(256))
+                .build());
+        ExecSyncResponse limit = daemon.runtime().execSync(ExecSyncRequest.newBuilder().setContainerId(containerId)
+                .addCmd("cat").addCmd("/sys/fs/cgroup/memory/memory.limit_in_bytes").setTimeout(10).build());
+        assertThat(limit.getStdout().toStringUtf8().strip()).isEqualTo(String.valueOf(48L << 20));
 
         // Log rotation: kubelet renames the file, then asks for a new one at the same path.
         Path log = Path.of(status(containerId).getLogPath());

@@ -2,6 +2,7 @@ package dev.berth.server.fakes;
 
 import dev.berth.cgroups.ResourceUsage;
 import dev.berth.cri.v1.ContainerConfig;
+import dev.berth.cri.v1.LinuxContainerResources;
 import dev.berth.cri.v1.NamespaceMode;
 import dev.berth.cri.v1.PodSandboxConfig;
 import dev.berth.oci.ImageSpec;
@@ -313,6 +314,22 @@ public final class FakeSandboxRuntime implements SandboxRuntime {
             throw new SandboxException(Kind.FAILED, "the fake runtime was given no port connector");
         }
         return portConnector.apply(port);
+    }
+
+    @Override
+    public synchronized ContainerInfo updateContainerResources(String id, LinuxContainerResources resources) {
+        call("updateContainerResources", false, id, resources.getMemoryLimitInBytes());
+        ContainerInfo c = requireContainer(id);
+        if (c.state() != ContainerState.CREATED && c.state() != ContainerState.RUNNING) {
+            throw new SandboxException(Kind.FAILED_PRECONDITION, "container " + id + " is " + c.state());
+        }
+        ContainerConfig config = c.config().toBuilder()
+                .setLinux(c.config().getLinux().toBuilder().setResources(resources)).build();
+        ContainerInfo updated = new ContainerInfo(c.id(), c.sandboxId(), config, c.imageId(), c.imageRef(),
+                c.createdAtNanos(), c.startedAtNanos(), c.finishedAtNanos(), c.exitCode(), c.reason(), c.message(),
+                c.logPath(), c.pid(), c.state());
+        containers.put(id, updated);
+        return updated;
     }
 
     @Override

@@ -1,0 +1,40 @@
+package dev.berth.server.container;
+
+import dev.berth.cri.v1.UpdateContainerResourcesRequest;
+import dev.berth.cri.v1.UpdateContainerResourcesResponse;
+import dev.berth.sandbox.ContainerInfo;
+import dev.berth.server.Ids;
+import dev.berth.server.Services;
+import dev.berth.server.grpc.Errors;
+
+/**
+ * UpdateContainerResources: new CPU, memory, pids and hugepage limits for a created or running container, as
+ * kubelet sends them for an in-place pod resize or from its CPU manager. Applied with {@code runc update}.
+ */
+public final class UpdateContainerResources {
+
+    private final Services services;
+
+    public UpdateContainerResources(Services services) {
+        this.services = services;
+    }
+
+    public UpdateContainerResourcesResponse handle(UpdateContainerResourcesRequest request) {
+        if (request.getContainerId().isEmpty()) {
+            throw Errors.invalid("container_id", "is required");
+        }
+        if (!request.hasLinux()) {
+            throw Errors.invalid("linux", "is required: Berth runs Linux containers");
+        }
+        if (request.getLinux().getMemoryLimitInBytes() < 0) {
+            throw Errors.invalid("linux.memory_limit_in_bytes", "must not be negative");
+        }
+        if (request.getLinux().getCpuShares() < 0) {
+            throw Errors.invalid("linux.cpu_shares", "must not be negative");
+        }
+        ContainerInfo container = Ids.container(services.runtime(), request.getContainerId())
+                .orElseThrow(() -> Errors.notFound("container " + request.getContainerId() + " not found"));
+        services.runtime().updateContainerResources(container.id(), request.getLinux());
+        return UpdateContainerResourcesResponse.getDefaultInstance();
+    }
+}
