@@ -48,6 +48,18 @@ public final class Ids {
         return unique(matches, idOrPrefix);
     }
 
+    /** The container an id or unique prefix names; NOT_FOUND when none does. */
+    public static ContainerInfo requireContainer(SandboxRuntime runtime, String idOrPrefix) {
+        return container(runtime, idOrPrefix).orElseThrow(() -> Status.NOT_FOUND
+                .withDescription("container " + idOrPrefix + " not found").asRuntimeException());
+    }
+
+    /** The sandbox an id or unique prefix names; NOT_FOUND when none does. */
+    public static SandboxInfo requireSandbox(SandboxRuntime runtime, String idOrPrefix) {
+        return sandbox(runtime, idOrPrefix).orElseThrow(() -> Status.NOT_FOUND
+                .withDescription("pod sandbox " + idOrPrefix + " not found").asRuntimeException());
+    }
+
     private static <T> Optional<T> unique(List<T> matches, String prefix) {
         if (matches.size() > 1) {
             throw Status.INVALID_ARGUMENT

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -36,6 +37,8 @@ public final class ImageStore implements Images {
     private final ImageSettings settings;
     private final Path root;
     private final Path containers;
+    /** Bytes and inodes of each unpacked layer directory, which never changes once complete. */
+    private final Map<Path, long[]> layerUsage = new ConcurrentHashMap<>();
     private final HttpClient http;
     private final BlobStore blobs;
     private final LayerStore layers;
@@ -293,11 +296,33 @@ public final class ImageStore implements Images {
 
     /** Bytes and inodes used under the store's root (blobs, layers, container upper dirs). */
     public FsUsage usage() {
+        Path layerRoot = root.resolve("layers");
+        Set<Path> layerDirs = new HashSet<>();
         try {
-            // Each container's merged dir is an overlay of the layers already counted.
-            long[] totals = TreeUsage.of(root, dir -> dir.getFileName() != null
-                    && dir.getFileName().toString().equals("merged")
-                    && dir.getParent() != null && containers.equals(dir.getParent().getParent()));
+            long[] totals = TreeUsage.of(root, dir -> {
+                String name = dir.getFileName() == null ? "" : dir.getFileName().toString();
+                // Each container's merged dir is an overlay of the layers already counted.
+                if (name.equals("merged") && dir.getParent() != null
+                        && containers.equals(dir.getParent().getParent())) {
+                    return true;
+                }
+                // An unpacked layer never changes: it is walked once and its totals kept (below).
+                if (layerRoot.equals(dir.getParent()) && !name.startsWith(".")) {
+                    layerDirs.add(dir);
+                    return true;
+                }
+                return false;
+            });
+            for (Path dir : layerDirs) {
+                long[] layer = layerUsage.get(dir);
+                if (layer == null) {
+                    layer = TreeUsage.of(dir);
+                    layerUsage.put(dir, layer);
+                }
+                totals[0] += layer[0];
+                totals[1] += layer[1] - 1; // the walk above counted the layer's top directory already
+            }
+            layerUsage.keySet().retainAll(layerDirs);
             return new FsUsage(root, totals[0], totals[1], nowNanos());
         } catch (IOException e) {
             throw new UncheckedIOException(e);

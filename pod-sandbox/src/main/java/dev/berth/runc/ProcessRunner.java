@@ -22,6 +22,28 @@ public final class ProcessRunner implements CommandRunner {
 
     @Override
     public CommandResult run(List<String> argv, byte[] stdin, Duration timeout, Path workDir) {
+        Captured captured = runToFiles(argv, stdin, timeout, workDir, MAX_CAPTURE);
+        String stderr = new String(captured.stderr(), StandardCharsets.UTF_8);
+        if (captured.timedOut()) {
+            throw new CommandException(argv, -1, stderr, "timed out after " + timeout, null);
+        }
+        if (captured.exitCode() != 0) {
+            throw new CommandException(argv, captured.exitCode(), stderr);
+        }
+        return new CommandResult(0, new String(captured.stdout(), StandardCharsets.UTF_8), stderr);
+    }
+
+    @Override
+    public Captured capture(List<String> argv, Duration timeout, int maxOutputBytes) {
+        return runToFiles(argv, null, timeout, null, maxOutputBytes);
+    }
+
+    /**
+     * Runs {@code argv} with its output in temporary files, waiting at most {@code timeout} (then killing it),
+     * and returns what it printed, up to {@code maxOutputBytes} of each stream.
+     */
+    private static Captured runToFiles(List<String> argv, byte[] stdin, Duration timeout, Path workDir,
+                                       int maxOutputBytes) {
         Path out = null;
         Path err = null;
         try {
@@ -45,45 +67,6 @@ public final class ProcessRunner implements CommandRunner {
                 } catch (IOException ignored) {
                     // the program may exit without reading its input; its exit code tells the story
                 }
-            }
-            boolean done = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            if (!done) {
-                p.destroyForcibly();
-                p.waitFor(5, TimeUnit.SECONDS);
-                throw new CommandException(argv, -1, read(err), "timed out after " + timeout, null);
-            }
-            CommandResult result = new CommandResult(p.exitValue(), read(out), read(err));
-            if (result.exitCode() != 0) {
-                throw new CommandException(argv, result.exitCode(), result.stderr());
-            }
-            return result;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CommandException(argv, -1, "", "interrupted", e);
-        } finally {
-            deleteQuietly(out);
-            deleteQuietly(err);
-        }
-    }
-
-    @Override
-    public Captured capture(List<String> argv, Duration timeout, int maxOutputBytes) {
-        Path out = null;
-        Path err = null;
-        try {
-            out = Files.createTempFile("berth-exec", ".out");
-            err = Files.createTempFile("berth-exec", ".err");
-            Process p;
-            try {
-                p = new ProcessBuilder(argv)
-                        .redirectOutput(out.toFile())
-                        .redirectError(err.toFile())
-                        .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-                        .start();
-            } catch (IOException e) {
-                throw new CommandException(argv, -1, "", "cannot start: " + e.getMessage(), e);
             }
             boolean done = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (!done) {
@@ -119,12 +102,6 @@ public final class ProcessRunner implements CommandRunner {
     private static byte[] readBytes(Path file, int max) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
             return in.readNBytes(max);
-        }
-    }
-
-    private static String read(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            return new String(in.readNBytes(MAX_CAPTURE), StandardCharsets.UTF_8);
         }
     }
 

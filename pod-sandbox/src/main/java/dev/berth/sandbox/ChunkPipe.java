@@ -5,8 +5,11 @@ import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.util.concurrent.LinkedBlockingQueue;
 
-/** Chunks handed over by one thread and read as a stream by another. Thread-safe for one of each. */
-final class ChunkPipe extends InputStream {
+/**
+ * Chunks handed over by one thread (an event loop, a socket reader) and read as a blocking stream by another:
+ * the writer {@link #offer}s chunks and finally {@link #end}s it. Thread-safe for one writer and one reader.
+ */
+public final class ChunkPipe extends InputStream {
 
     private static final byte[] END = new byte[0];
 
@@ -15,13 +18,15 @@ final class ChunkPipe extends InputStream {
     private int position;
     private boolean ended;
 
-    void offer(byte[] chunk) {
+    /** Queues {@code chunk} (not copied: the writer must not change it afterwards). */
+    public void offer(byte[] chunk) {
         if (chunk.length > 0) {
             chunks.add(chunk);
         }
     }
 
-    void end() {
+    /** No more data will come; the reader gets end of stream once the chunks before are read. */
+    public void end() {
         chunks.add(END);
     }
 

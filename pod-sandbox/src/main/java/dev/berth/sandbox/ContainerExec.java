@@ -88,10 +88,7 @@ final class ContainerExec {
         if (command.isEmpty()) {
             throw new SandboxException(Kind.INVALID_ARGUMENT, "cmd must not be empty");
         }
-        if (container.state() != ContainerState.RUNNING) {
-            throw new SandboxException(Kind.FAILED_PRECONDITION,
-                    "container " + container.id() + " is not running (" + container.state() + ")");
-        }
+        ContainerOps.requireRunning(container);
     }
 
     /** The container's process from its config.json, with {@code command} as arguments and no terminal. */

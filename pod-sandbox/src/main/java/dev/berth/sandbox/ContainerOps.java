@@ -232,6 +232,15 @@ final class ContainerOps {
         env.containerNames().release(rec.name(), id);
     }
 
+    /** {@code container} itself when it runs; FAILED_PRECONDITION otherwise, naming its state. */
+    static ContainerRecord requireRunning(ContainerRecord container) {
+        if (container.state() != ContainerState.RUNNING) {
+            throw new SandboxException(Kind.FAILED_PRECONDITION,
+                    "container " + container.id() + " is not running (" + container.state() + ")");
+        }
+        return container;
+    }
+
     ContainerRecord get(String id) {
         return env.containers().get(id).orElseThrow(() -> SandboxException.notFound("container", id));
     }

@@ -178,15 +178,11 @@ public final class PodRuntime implements SandboxRuntime {
     /** Connects to the container's attach socket; see {@link SandboxRuntime#attach}. */
     public ExecProcess attach(String id) {
         return call("attach to container " + id, () -> {
-            ContainerRecord container = locks.with(id, () -> containerOps.refresh(containerOps.get(id)));
-            if (container.state() != ContainerState.RUNNING) {
-                throw new SandboxException(Kind.FAILED_PRECONDITION,
-                        "container " + id + " is not running (" + container.state() + ")");
-            }
+            locks.with(id, () -> ContainerOps.requireRunning(containerOps.refresh(containerOps.get(id))));
             try {
                 return AttachedProcess.connect(env.oci().attachSocket(id));
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
         });
     }
@@ -220,11 +216,7 @@ public final class PodRuntime implements SandboxRuntime {
      */
     public void reopenContainerLog(String id) {
         call("reopen log of container " + id, () -> locks.with(id, () -> {
-            ContainerRecord container = containerOps.refresh(containerOps.get(id));
-            if (container.state() != ContainerState.RUNNING) {
-                throw new SandboxException(Kind.FAILED_PRECONDITION,
-                        "container " + id + " is not running (" + container.state() + ")");
-            }
+            ContainerRecord container = ContainerOps.requireRunning(containerOps.refresh(containerOps.get(id)));
             env.oci().reopenLog(id, Path.of(container.bundle()));
             Path log = Path.of(container.logPath());
             long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();

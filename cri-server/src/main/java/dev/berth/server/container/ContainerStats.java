@@ -23,8 +23,7 @@ public final class ContainerStats {
         if (request.getContainerId().isEmpty()) {
             throw Errors.invalid("container_id", "is required");
         }
-        ContainerInfo container = Ids.container(services.runtime(), request.getContainerId())
-                .orElseThrow(() -> Errors.notFound("container " + request.getContainerId() + " not found"));
+        ContainerInfo container = Ids.requireContainer(services.runtime(), request.getContainerId());
         return ContainerStatsResponse.newBuilder()
                 .setStats(UsageViews.container(container, services.runtime().containerUsage(container.id()),
                         services.images().containerFsUsage(container.id())))

@@ -20,8 +20,7 @@ public final class ContainerStatus {
         if (request.getContainerId().isEmpty()) {
             throw Errors.invalid("container_id", "is required");
         }
-        ContainerInfo container = Ids.container(services.runtime(), request.getContainerId())
-                .orElseThrow(() -> Errors.notFound("container " + request.getContainerId() + " not found"));
+        ContainerInfo container = Ids.requireContainer(services.runtime(), request.getContainerId());
         ContainerStatusResponse.Builder response = ContainerStatusResponse.newBuilder()
                 .setStatus(ContainerViews.status(container));
         if (request.getVerbose()) {

@@ -31,8 +31,7 @@ public final class CreateContainer {
     public CreateContainerResponse handle(CreateContainerRequest request) {
         validate(request);
         ContainerConfig config = request.getConfig();
-        SandboxInfo sandbox = Ids.sandbox(services.runtime(), request.getPodSandboxId())
-                .orElseThrow(() -> Errors.notFound("pod sandbox " + request.getPodSandboxId() + " not found"));
+        SandboxInfo sandbox = Ids.requireSandbox(services.runtime(), request.getPodSandboxId());
         String imageName = config.getImage().getImage();
         Image image = services.images().find(imageName)
                 .orElseThrow(() -> Errors.notFound("image " + imageName + " not found: pull it first"));

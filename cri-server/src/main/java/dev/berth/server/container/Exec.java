@@ -3,11 +3,8 @@ package dev.berth.server.container;
 import dev.berth.cri.v1.ExecRequest;
 import dev.berth.cri.v1.ExecResponse;
 import dev.berth.sandbox.ContainerInfo;
-import dev.berth.sandbox.ContainerState;
-import dev.berth.server.Ids;
 import dev.berth.server.Services;
 import dev.berth.server.grpc.Errors;
-import io.grpc.Status;
 
 /**
  * Exec: checks the request and the container, then returns a one-time URL of the streaming server where the
@@ -28,22 +25,10 @@ public final class Exec {
         if (request.getCmdCount() == 0) {
             throw Errors.invalid("cmd", "is required");
         }
-        if (!request.getStdin() && !request.getStdout() && !request.getStderr()) {
-            throw Errors.invalid("stdin/stdout/stderr", "must not all be false");
-        }
-        if (request.getTty() && request.getStderr()) {
-            throw Errors.invalid("stderr", "must be false with tty: a terminal has one output stream");
-        }
-        ContainerInfo container = Ids.container(services.runtime(), request.getContainerId())
-                .orElseThrow(() -> Errors.notFound("container " + request.getContainerId() + " not found"));
-        if (container.state() != ContainerState.RUNNING) {
-            throw Errors.failedPrecondition("container " + container.id() + " is not running ("
-                    + container.state() + ")");
-        }
-        if (services.streaming() == null) {
-            throw Status.UNAVAILABLE.withDescription("the streaming server is not running").asRuntimeException();
-        }
-        String url = services.streaming().exec(request.toBuilder().setContainerId(container.id()).build());
+        StreamRequests.checkStreams(request.getStdin(), request.getStdout(), request.getStderr(),
+                request.getTty());
+        ContainerInfo container = StreamRequests.runningContainer(services, request.getContainerId());
+        String url = StreamRequests.streaming(services).exec(request.toBuilder().setContainerId(container.id()).build());
         return ExecResponse.newBuilder().setUrl(url).build();
     }
 }

@@ -31,8 +31,7 @@ public final class ExecSync {
         if (request.getTimeout() < 0) {
             throw Errors.invalid("timeout", "must not be negative");
         }
-        ContainerInfo container = Ids.container(services.runtime(), request.getContainerId())
-                .orElseThrow(() -> Errors.notFound("container " + request.getContainerId() + " not found"));
+        ContainerInfo container = Ids.requireContainer(services.runtime(), request.getContainerId());
         ExecResult result = services.runtime().execSync(container.id(), request.getCmdList(), request.getTimeout());
         return ExecSyncResponse.newBuilder()
                 .setExitCode(result.exitCode())

@@ -23,8 +23,7 @@ public final class ReopenContainerLog {
         if (request.getContainerId().isEmpty()) {
             throw Errors.invalid("container_id", "is required");
         }
-        ContainerInfo container = Ids.container(services.runtime(), request.getContainerId())
-                .orElseThrow(() -> Errors.notFound("container " + request.getContainerId() + " not found"));
+        ContainerInfo container = Ids.requireContainer(services.runtime(), request.getContainerId());
         services.runtime().reopenContainerLog(container.id());
         return ReopenContainerLogResponse.getDefaultInstance();
     }

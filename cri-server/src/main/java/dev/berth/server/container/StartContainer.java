@@ -20,8 +20,7 @@ public final class StartContainer {
         if (request.getContainerId().isEmpty()) {
             throw Errors.invalid("container_id", "is required");
         }
-        ContainerInfo container = Ids.container(services.runtime(), request.getContainerId())
-                .orElseThrow(() -> Errors.notFound("container " + request.getContainerId() + " not found"));
+        ContainerInfo container = Ids.requireContainer(services.runtime(), request.getContainerId());
         services.runtime().startContainer(container.id());
         return StartContainerResponse.getDefaultInstance();
     }

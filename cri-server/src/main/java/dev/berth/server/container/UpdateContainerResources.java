@@ -32,8 +32,7 @@ public final class UpdateContainerResources {
         if (request.getLinux().getCpuShares() < 0) {
             throw Errors.invalid("linux.cpu_shares", "must not be negative");
         }
-        ContainerInfo container = Ids.container(services.runtime(), request.getContainerId())
-                .orElseThrow(() -> Errors.notFound("container " + request.getContainerId() + " not found"));
+        ContainerInfo container = Ids.requireContainer(services.runtime(), request.getContainerId());
         services.runtime().updateContainerResources(container.id(), request.getLinux());
         return UpdateContainerResourcesResponse.getDefaultInstance();
     }

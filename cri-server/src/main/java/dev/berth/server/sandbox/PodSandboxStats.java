@@ -27,8 +27,7 @@ public final class PodSandboxStats {
         if (request.getPodSandboxId().isEmpty()) {
             throw Errors.invalid("pod_sandbox_id", "is required");
         }
-        SandboxInfo sandbox = Ids.sandbox(services.runtime(), request.getPodSandboxId())
-                .orElseThrow(() -> Errors.notFound("pod sandbox " + request.getPodSandboxId() + " not found"));
+        SandboxInfo sandbox = Ids.requireSandbox(services.runtime(), request.getPodSandboxId());
         if (sandbox.state() != SandboxState.READY) {
             throw Errors.failedPrecondition("pod sandbox " + sandbox.id() + " is not ready");
         }

@@ -20,8 +20,7 @@ public final class PodSandboxStatus {
         if (request.getPodSandboxId().isEmpty()) {
             throw Errors.invalid("pod_sandbox_id", "is required");
         }
-        SandboxInfo sandbox = Ids.sandbox(services.runtime(), request.getPodSandboxId())
-                .orElseThrow(() -> Errors.notFound("pod sandbox " + request.getPodSandboxId() + " not found"));
+        SandboxInfo sandbox = Ids.requireSandbox(services.runtime(), request.getPodSandboxId());
         PodSandboxStatusResponse.Builder response = PodSandboxStatusResponse.newBuilder()
                 .setStatus(SandboxViews.status(sandbox));
         if (request.getVerbose()) {

@@ -30,8 +30,7 @@ public final class PortForward {
                 throw Errors.invalid("port", "must be between 1 and 65535, not " + port);
             }
         }
-        SandboxInfo sandbox = Ids.sandbox(services.runtime(), request.getPodSandboxId())
-                .orElseThrow(() -> Errors.notFound("pod sandbox " + request.getPodSandboxId() + " not found"));
+        SandboxInfo sandbox = Ids.requireSandbox(services.runtime(), request.getPodSandboxId());
         if (sandbox.state() != SandboxState.READY) {
             throw Errors.failedPrecondition("pod sandbox " + sandbox.id() + " is not ready");
         }

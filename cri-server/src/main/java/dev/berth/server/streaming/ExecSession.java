@@ -139,9 +139,9 @@ final class ExecSession implements SpdyConnection.Session {
             SpdyStream stdin = streams.get("stdin");
             // Platform threads: a terminal's master is read and written in blocking native calls.
             if (stdin != null) {
-                PUMPS.start(() -> copy(stdin.in(), process.stdin(), true));
+                PUMPS.start(() -> Pump.copy(stdin.in(), process.stdin(), true, true));
             } else {
-                closeQuietly(process.stdin());
+                Pump.closeQuietly(process.stdin());
             }
             SpdyStream resize = streams.get("resize");
             if (resize != null && process instanceof Terminal terminal) {
@@ -173,44 +173,9 @@ final class ExecSession implements SpdyConnection.Session {
     }
 
     private static void copyOut(InputStream from, SpdyStream to) {
-        copy(from, to == null ? OutputStream.nullOutputStream() : to.out(), false);
+        Pump.copy(from, to == null ? OutputStream.nullOutputStream() : to.out(), false, true);
         if (to != null) {
             to.closeWrite();
-        }
-    }
-
-    private static void copy(InputStream from, OutputStream to, boolean closeTarget) {
-        byte[] buffer = new byte[32 * 1024];
-        try {
-            int n;
-            while ((n = from.read(buffer)) >= 0) {
-                to.write(buffer, 0, n);
-                to.flush();
-            }
-        } catch (IOException e) {
-            // the client or the command went away; what remains is drained below or killed
-            drain(from);
-        } finally {
-            if (closeTarget) {
-                closeQuietly(to);
-            }
-        }
-    }
-
-    /** Keeps a command whose client vanished from blocking on a full pipe until it is killed. */
-    private static void drain(InputStream from) {
-        try {
-            from.transferTo(OutputStream.nullOutputStream());
-        } catch (IOException ignored) {
-            // the pipe is gone
-        }
-    }
-
-    private static void closeQuietly(java.io.Closeable c) {
-        try {
-            c.close();
-        } catch (IOException ignored) {
-            // nothing more to tell the command
         }
     }
 }

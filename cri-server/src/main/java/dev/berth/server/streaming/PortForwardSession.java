@@ -2,8 +2,6 @@ package dev.berth.server.streaming;
 
 import dev.berth.sandbox.ExecProcess;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
@@ -81,9 +79,9 @@ final class PortForwardSession implements SpdyConnection.Session {
                 if (closed) {
                     connection.kill();
                 }
-                Thread.ofVirtual().start(() -> copy(dataStream.in(), connection.stdin(), true));
+                Thread.ofVirtual().start(() -> Pump.copy(dataStream.in(), connection.stdin(), true, false));
                 Thread out = Thread.ofVirtual().start(() -> {
-                    copy(connection.stdout(), dataStream.out(), false);
+                    Pump.copy(connection.stdout(), dataStream.out(), false, false);
                     dataStream.closeWrite();
                 });
                 int exit = connection.waitFor();
@@ -109,26 +107,5 @@ final class PortForwardSession implements SpdyConnection.Session {
         }
         error.closeWrite();
         dataStream.closeWrite();
-    }
-
-    private static void copy(InputStream from, OutputStream to, boolean closeTarget) {
-        byte[] buffer = new byte[32 * 1024];
-        try {
-            int n;
-            while ((n = from.read(buffer)) >= 0) {
-                to.write(buffer, 0, n);
-                to.flush();
-            }
-        } catch (IOException e) {
-            // one side went away; the other side's end follows
-        } finally {
-            if (closeTarget) {
-                try {
-                    to.close();
-                } catch (IOException ignored) {
-                    // already closed
-                }
-            }
-        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.berth.server.streaming;
 
+import dev.berth.sandbox.ChunkPipe;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -20,7 +21,7 @@ final class SpdyStream {
     private final int id;
     private final Map<String, String> headers;
     private final Channel channel;
-    private final InboundPipe in = new InboundPipe();
+    private final ChunkPipe in = new ChunkPipe();
     private final AtomicBoolean writeClosed = new AtomicBoolean();
     private final OutputStream out = new Output();
 
@@ -48,7 +49,7 @@ final class SpdyStream {
         return in;
     }
 
-    InboundPipe pipe() {
+    ChunkPipe pipe() {
         return in;
     }
 

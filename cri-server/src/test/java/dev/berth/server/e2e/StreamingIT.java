@@ -95,10 +95,11 @@ class StreamingIT {
                 daemon.images().removeImage(RemoveImageRequest.newBuilder()
                         .setImage(ImageSpec.newBuilder().setImage(IMAGE)).build());
                 assertThat(sleepers()).as("exec processes left in containers").isZero();
-                daemon.close();
             }
         } finally {
             if (daemon != null) {
+                // Stopped here too when a check above failed, so no daemon outlives the test run.
+                daemon.close();
                 PodLifecycleIT.run("ip", "link", "del", daemon.bridge);
                 PodLifecycleIT.removeCgroupParent(daemon.cgroupParent);
             }
