@@ -4,6 +4,7 @@ import dev.berth.image.ImageSettings;
 import dev.berth.image.ImageStore;
 import dev.berth.image.Images;
 import dev.berth.image.RegistryMirror;
+import dev.berth.host.PrivateFiles;
 import dev.berth.network.CniManager;
 import dev.berth.network.CniSettings;
 import dev.berth.sandbox.ContainerInfo;
@@ -17,6 +18,7 @@ import dev.berth.server.metrics.Metrics;
 import dev.berth.server.streaming.StreamingServer;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,8 +58,7 @@ public final class Daemon implements AutoCloseable {
             throw new IOException("another process is serving on " + config.socketPath()
                     + ": is berth already running?");
         }
-        Files.createDirectories(config.rootPath());
-        Files.createDirectories(config.statePath());
+        secureDirectories(config);
         metrics = new Metrics();
         if (!config.metrics().address().isEmpty()) {
             metrics.serve(config.metrics().address());
@@ -76,7 +77,8 @@ public final class Daemon implements AutoCloseable {
                 config.cni().binDirs().stream().map(Path::of).toList(), config.rootPath().resolve("cni/cache")));
         List<RegistryMirror> mirrors = new ArrayList<>();
         config.registry().mirrors().forEach((host, mirror) -> mirrors.add(new RegistryMirror(host, mirror.endpoints())));
-        images = new ImageStore(new ImageSettings(config.rootPath().resolve("images"), mirrors));
+        images = new ImageStore(new ImageSettings(config.rootPath().resolve("images"), mirrors,
+                config.images().allowDeviceNodes()));
         streaming = new StreamingServer(config.streaming().address(), runtime);
         streaming.start();
         Services services = new Services(config, runtime, network, images, streaming);
@@ -88,6 +90,31 @@ public final class Daemon implements AutoCloseable {
         ready = true;
         LOG.info("berth {} serving on {} (started in {} ms)", BuildInfo.version(), config.socketPath(),
                 (System.nanoTime() - begin) / 1_000_000);
+    }
+
+    /**
+     * Creates the root and state directories, or tightens those of an earlier install: only root may enter
+     * them, since they hold container filesystems, image layers (whose set-id programs would run as root from
+     * the host) and specs with the environment kubelet passes. The one exception is the path to a CRI socket
+     * inside the state directory: mode 0711 lets members of the socket's group pass through to it without
+     * listing anything, and every other entry of the state directory stays 0700.
+     */
+    static void secureDirectories(BerthConfig config) throws IOException {
+        PrivateFiles.ensureDirectory(config.rootPath(), PrivateFiles.DIRECTORY);
+        Path state = config.statePath().toAbsolutePath().normalize();
+        Path socketDir = config.socketPath().toAbsolutePath().normalize().getParent();
+        PrivateFiles.ensureDirectory(state, socketDir.startsWith(state) ? PrivateFiles.TRAVERSABLE
+                : PrivateFiles.DIRECTORY);
+        for (Path dir = socketDir; dir.startsWith(state) && !dir.equals(state); dir = dir.getParent()) {
+            PrivateFiles.ensureDirectory(dir, PrivateFiles.TRAVERSABLE);
+        }
+        try (var entries = Files.newDirectoryStream(state)) {
+            for (Path entry : entries) {
+                if (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS) && !socketDir.startsWith(entry)) {
+                    PrivateFiles.ensureDirectory(entry, PrivateFiles.DIRECTORY);
+                }
+            }
+        }
     }
 
     /**

@@ -8,7 +8,12 @@ import java.util.Objects;
  */
 public final class ImageException extends RuntimeException {
     /** What went wrong, coarsely. */
-    public enum Kind { INVALID_REFERENCE, NOT_FOUND, UNAUTHORIZED, UNAVAILABLE, IN_USE, FAILED }
+    public enum Kind {
+        INVALID_REFERENCE, NOT_FOUND, UNAUTHORIZED, UNAVAILABLE, IN_USE,
+        /** The image holds something this node's configuration does not accept, such as device nodes. */
+        REFUSED,
+        FAILED
+    }
 
     private final Kind kind;
 

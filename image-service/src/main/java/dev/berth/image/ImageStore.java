@@ -59,7 +59,7 @@ public final class ImageStore implements Images {
         try {
             Files.createDirectories(containers);
             this.blobs = new BlobStore(root);
-            this.layers = new LayerStore(root, new LayerUnpacker(Posix.isRoot()));
+            this.layers = new LayerStore(root, new LayerUnpacker(Posix.isRoot(), settings.allowDeviceNodes()));
             this.metadata = new MetadataStore(root);
             for (ImageRecord record : metadata.load()) {
                 images.put(record.id(), record);

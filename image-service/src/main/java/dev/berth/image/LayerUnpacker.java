@@ -1,6 +1,7 @@
 package dev.berth.image;
 
 import com.github.luben.zstd.ZstdInputStream;
+import dev.berth.host.LibC;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,7 +28,9 @@ import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
  * overlay format: whiteouts become 0/0 character devices, opaque markers become the
  * {@code trusted.overlay.opaque} xattr. It never writes outside the target directory: entries with
  * {@code ..} are refused, absolute names are taken relative to the target, no symlink is followed
- * when a path is created, and hard links must point at a non-directory inside the layer.
+ * when a path is created, and hard links must point at a non-directory inside the layer. Character and block
+ * devices (but the 0/0 character devices that are overlay whiteouts) are refused unless allowed: an image
+ * could otherwise bring a device node of the host's disk.
  *
  * <p>Not thread-safe per call target; one instance may unpack different directories concurrently.
  */
@@ -38,9 +41,15 @@ final class LayerUnpacker {
     private static final String XATTR_PREFIX = "SCHILY.xattr.";
 
     private final boolean root;
+    private final boolean allowDeviceNodes;
 
-    LayerUnpacker(boolean root) {
+    /**
+     * @param root             whether Berth runs as root (owners, xattrs and device nodes need it)
+     * @param allowDeviceNodes whether character and block devices in layers are created rather than refused
+     */
+    LayerUnpacker(boolean root, boolean allowDeviceNodes) {
         this.root = root;
+        this.allowDeviceNodes = allowDeviceNodes;
     }
 
     /** The digest of the uncompressed tar stream (the layer's diff id) and the number of entries. */
@@ -135,6 +144,13 @@ final class LayerUnpacker {
             Files.createLink(target, source);
             return; // a hard link shares the inode and its metadata with the file it names
         } else if (entry.isCharacterDevice() || entry.isBlockDevice()) {
+            boolean whiteout = entry.isCharacterDevice() && entry.getDevMajor() == 0 && entry.getDevMinor() == 0;
+            if (!whiteout && !allowDeviceNodes) {
+                throw new ImageException(ImageException.Kind.REFUSED, "layer entry " + entry.getName() + " is a "
+                        + (entry.isCharacterDevice() ? "character" : "block") + " device (" + entry.getDevMajor()
+                        + ":" + entry.getDevMinor() + "); images with device nodes are refused unless"
+                        + " images.allow_device_nodes is set");
+            }
             if (!root) {
                 return;
             }

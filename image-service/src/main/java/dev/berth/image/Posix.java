@@ -1,5 +1,6 @@
 package dev.berth.image;
 
+import dev.berth.host.LibC;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

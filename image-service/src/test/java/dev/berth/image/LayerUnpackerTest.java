@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.berth.host.LibC;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -27,7 +28,7 @@ class LayerUnpackerTest {
     }
 
     private LayerUnpacker.Result unpack(byte[] data) throws Exception {
-        return new LayerUnpacker(Posix.isRoot()).unpack(new ByteArrayInputStream(data), layer);
+        return new LayerUnpacker(Posix.isRoot(), false).unpack(new ByteArrayInputStream(data), layer);
     }
 
     private void assertUnsafe(byte[] tar) {
@@ -127,6 +128,47 @@ class LayerUnpackerTest {
         assertThat(((Integer) attrs.get("mode")) & 0170000).isEqualTo(LibC.S_IFCHR);
         assertThat(attrs.get("rdev")).isEqualTo(0L);
         assertThat(layer.resolve("etc/.wh.passwd")).doesNotExist();
+    }
+
+    @Test
+    void unpack_blockDevice_refusedNamingTheEntry() {
+        byte[] tar = new TarBuilder().dir("dev", 0755).device("dev/sda", true, 8, 0, 0666).tar();
+
+        assertThatThrownBy(() -> unpack(tar)).isInstanceOfSatisfying(ImageException.class, e -> {
+            assertThat(e.kind()).isEqualTo(ImageException.Kind.REFUSED);
+            assertThat(e.getMessage()).contains("dev/sda").contains("block device (8:0)")
+                    .contains("images.allow_device_nodes");
+        });
+    }
+
+    @Test
+    void unpack_characterDevice_refused() {
+        byte[] tar = new TarBuilder().device("mem", false, 1, 1, 0666).tar();
+
+        assertThatThrownBy(() -> unpack(tar)).isInstanceOfSatisfying(ImageException.class,
+                e -> assertThat(e.getMessage()).contains("mem is a character device (1:1)"));
+    }
+
+    @Test
+    void unpack_devicesAllowed_createsThem() throws Exception {
+        assumeTrue(Posix.isRoot(), "mknod needs root");
+        byte[] tar = new TarBuilder().device("null", false, 1, 3, 0666).tar();
+
+        new LayerUnpacker(true, true).unpack(new ByteArrayInputStream(tar), layer);
+
+        Map<String, Object> attrs = Files.readAttributes(layer.resolve("null"), "unix:mode,rdev",
+                LinkOption.NOFOLLOW_LINKS);
+        assertThat(((Integer) attrs.get("mode")) & 0170000).isEqualTo(LibC.S_IFCHR);
+        assertThat(attrs.get("rdev")).isEqualTo(LibC.makedev(1, 3));
+    }
+
+    @Test
+    void unpack_charDevice00AsWhiteout_accepted() throws Exception {
+        assumeTrue(Posix.isRoot(), "mknod needs root");
+        unpack(new TarBuilder().device("gone", false, 0, 0, 0).tar());
+
+        assertThat(Files.readAttributes(layer.resolve("gone"), "unix:rdev", LinkOption.NOFOLLOW_LINKS).get("rdev"))
+                .isEqualTo(0L);
     }
 
     @Test

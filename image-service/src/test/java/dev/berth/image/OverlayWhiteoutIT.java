@@ -24,7 +24,7 @@ class OverlayWhiteoutIT {
         byte[] upper = new TarBuilder().file("etc/.wh.gone", "", 0644)
                 .dir("var", 0755).file("var/.wh..wh..opq", "", 0644).file("var/new", "n", 0644).tar();
         List<String> chains = Digests.chainIds(List.of(Digests.of(lower), Digests.of(upper)));
-        LayerStore layers = new LayerStore(root, new LayerUnpacker(Posix.isRoot()));
+        LayerStore layers = new LayerStore(root, new LayerUnpacker(Posix.isRoot(), false));
         BlobStore blobs = new BlobStore(root);
         Path lowerBlob = blobs.ingest(Digests.of(lower), lower.length, new ByteArrayInputStream(lower));
         Path upperBlob = blobs.ingest(Digests.of(upper), upper.length, new ByteArrayInputStream(upper));

@@ -54,6 +54,14 @@ final class TarBuilder {
         return put(e, null);
     }
 
+    TarBuilder device(String name, boolean block, int major, int minor, int mode) {
+        TarArchiveEntry e = new TarArchiveEntry(name, block ? TarArchiveEntry.LF_BLK : TarArchiveEntry.LF_CHR);
+        e.setDevMajor(major);
+        e.setDevMinor(minor);
+        e.setMode((block ? 060000 : 020000) | mode);
+        return put(e, null);
+    }
+
     TarBuilder xattr(String name, String key, String value) {
         TarArchiveEntry e = new TarArchiveEntry(name);
         e.setSize(0);

@@ -11,8 +11,11 @@ import java.util.List;
 /** Reads the mount table of Berth's own mount namespace (/proc/self/mountinfo). Stateless, thread-safe. */
 public final class Mounts {
 
-    /** One mount: where it is and its filesystem type. */
-    public record Mount(Path mountPoint, String fsType) {
+    /** One mount: where it is, its filesystem type and its filesystem's own options (e.g. {@code rw,memory}). */
+    public record Mount(Path mountPoint, String fsType, List<String> superOptions) {
+        public Mount {
+            superOptions = List.copyOf(superOptions);
+        }
     }
 
     private Mounts() {
@@ -37,7 +40,8 @@ public final class Mounts {
         return list().stream().map(Mount::mountPoint).filter(p -> p.startsWith(d)).toList();
     }
 
-    static List<Mount> parse(List<String> lines) {
+    /** Parses the lines of a mountinfo file; lines that are not mount entries are skipped. */
+    public static List<Mount> parse(List<String> lines) {
         List<Mount> mounts = new ArrayList<>();
         for (String line : lines) {
             String[] f = line.split(" ");
@@ -45,7 +49,8 @@ public final class Mounts {
             if (f.length < 5 || sep < 0 || sep + 1 >= f.length) {
                 continue;
             }
-            mounts.add(new Mount(Path.of(unescape(f[4])), f[sep + 1]));
+            List<String> superOptions = sep + 3 < f.length ? List.of(f[sep + 3].split(",")) : List.of();
+            mounts.add(new Mount(Path.of(unescape(f[4])), f[sep + 1], superOptions));
         }
         return mounts;
     }

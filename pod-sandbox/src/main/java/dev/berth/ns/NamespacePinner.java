@@ -1,6 +1,7 @@
 package dev.berth.ns;
 
 import dev.berth.runc.CommandRunner;
+import dev.berth.host.PrivateFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -49,7 +50,7 @@ public final class NamespacePinner {
         try {
             for (Path p : new Path[] {pins.net(), pins.ipc(), pins.uts()}) {
                 if (p != null) {
-                    Files.createDirectories(p.getParent());
+                    PrivateFiles.createDirectories(p.getParent());
                     if (!Files.exists(p)) {
                         Files.createFile(p);
                     }
@@ -137,11 +138,7 @@ public final class NamespacePinner {
         if (rootReady) {
             return;
         }
-        try {
-            Files.createDirectories(root);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        PrivateFiles.createDirectories(root);
         if (!Mounts.isMountPoint(root)) {
             runner.run(List.of("mount", "--bind", root.toString(), root.toString()), TIMEOUT);
         }

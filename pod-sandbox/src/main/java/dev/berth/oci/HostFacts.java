@@ -3,10 +3,14 @@ package dev.berth.oci;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Collections;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * Facts about the host that constrain a spec: what the OCI runtime may grant and how cgroups are mounted.
@@ -16,19 +20,25 @@ import java.util.TreeSet;
  *
  * @param boundingCapabilities the capability bounding set of Berth's own process, names like {@code CAP_CHOWN}
  * @param oomScoreAdj          Berth's own {@code oom_score_adj}; containers never get a lower one
- * @param cgroupV2             whether {@code /sys/fs/cgroup} is a cgroup2 (unified) mount
+ * @param cgroups              the cgroup version and the controllers containers can use
  */
-public record HostFacts(Set<String> boundingCapabilities, int oomScoreAdj, boolean cgroupV2) {
+public record HostFacts(Set<String> boundingCapabilities, int oomScoreAdj, CgroupSupport cgroups) {
 
     public HostFacts {
         boundingCapabilities = boundingCapabilities == null
                 ? Set.of()
                 : Collections.unmodifiableSortedSet(new TreeSet<>(boundingCapabilities));
+        Objects.requireNonNull(cgroups, "cgroups");
+    }
+
+    /** Whether {@code /sys/fs/cgroup} is a cgroup2 (unified) mount. */
+    public boolean cgroupV2() {
+        return cgroups.v2();
     }
 
     /**
      * Reads the facts of the current process and host from {@code /proc/self/status} (CapBnd),
-     * {@code /proc/self/oom_score_adj} and {@code /proc/self/mountinfo}.
+     * {@code /proc/self/oom_score_adj}, {@code /proc/self/mountinfo} and the cgroup files it leads to.
      *
      * @throws UncheckedIOException if those files cannot be read
      */
@@ -36,34 +46,30 @@ public record HostFacts(Set<String> boundingCapabilities, int oomScoreAdj, boole
         try {
             return parse(Files.readString(Path.of("/proc/self/status")),
                     Files.readString(Path.of("/proc/self/oom_score_adj")),
-                    Files.readString(Path.of("/proc/self/mountinfo")));
+                    Files.readString(Path.of("/proc/self/mountinfo")), HostFacts::readIfExists);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read host facts from /proc", e);
         }
     }
 
-    static HostFacts parse(String procStatus, String oomScoreAdj, String mountInfo) {
+    static HostFacts parse(String procStatus, String oomScoreAdj, String mountInfo,
+                           Function<Path, Optional<String>> read) {
         Set<String> caps = Set.of();
         for (String line : procStatus.split("\n")) {
             if (line.startsWith("CapBnd:")) {
                 caps = Capabilities.fromMask(Long.parseUnsignedLong(line.substring(7).trim(), 16));
             }
         }
-        return new HostFacts(caps, Integer.parseInt(oomScoreAdj.trim()), isCgroup2(mountInfo));
+        return new HostFacts(caps, Integer.parseInt(oomScoreAdj.trim()), CgroupSupport.detect(mountInfo, read));
     }
 
-    /** Equivalent to {@code stat -f -c %T /sys/fs/cgroup} being {@code cgroup2fs}, without a statfs call. */
-    private static boolean isCgroup2(String mountInfo) {
-        boolean v2 = false;
-        for (String line : mountInfo.split("\n")) {
-            // mountinfo: id parent major:minor root mountpoint options [optional...] - fstype source superopts
-            String[] fields = line.split(" ");
-            int sep = java.util.Arrays.asList(fields).indexOf("-");
-            if (fields.length > 4 && sep > 0 && sep + 1 < fields.length && fields[4].equals("/sys/fs/cgroup")) {
-                // the last mount over the path is the visible one
-                v2 = fields[sep + 1].equals("cgroup2");
-            }
+    private static Optional<String> readIfExists(Path file) {
+        try {
+            return Optional.of(Files.readString(file));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
         }
-        return v2;
     }
 }

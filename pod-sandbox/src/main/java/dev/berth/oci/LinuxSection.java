@@ -51,7 +51,12 @@ final class LinuxSection {
         }
     }
 
-    static ObjectNode resources(LinuxContainerResources r, boolean privileged, boolean cgroupV2,
+    /**
+     * The {@code linux.resources} of a container. Limits of a controller the host lacks are left out, as containerd
+     * and CRI-O do: runc would fail the whole create for them (kubelet sends hugepage limits whether or not the
+     * hugetlb controller is there).
+     */
+    static ObjectNode resources(LinuxContainerResources r, boolean privileged, CgroupSupport cgroups,
                                 List<Device> devices, Function<Path, HostDevice> stat, ArrayNode linuxDevices) {
         ObjectNode res = Json.object();
         ArrayNode rules = res.putArray("devices");
@@ -84,46 +89,59 @@ final class LinuxSection {
         }
 
         ObjectNode cpu = Json.object();
-        if (r.getCpuShares() != 0) {
-            cpu.put("shares", r.getCpuShares());
+        if (cgroups.has("cpu")) {
+            if (r.getCpuShares() != 0) {
+                cpu.put("shares", r.getCpuShares());
+            }
+            if (r.getCpuQuota() != 0) {
+                cpu.put("quota", r.getCpuQuota());
+            }
+            if (r.getCpuPeriod() != 0) {
+                cpu.put("period", r.getCpuPeriod());
+            }
         }
-        if (r.getCpuQuota() != 0) {
-            cpu.put("quota", r.getCpuQuota());
-        }
-        if (r.getCpuPeriod() != 0) {
-            cpu.put("period", r.getCpuPeriod());
-        }
-        if (!r.getCpusetCpus().isEmpty()) {
-            cpu.put("cpus", r.getCpusetCpus());
-        }
-        if (!r.getCpusetMems().isEmpty()) {
-            cpu.put("mems", r.getCpusetMems());
+        if (cgroups.has("cpuset")) {
+            if (!r.getCpusetCpus().isEmpty()) {
+                cpu.put("cpus", r.getCpusetCpus());
+            }
+            if (!r.getCpusetMems().isEmpty()) {
+                cpu.put("mems", r.getCpusetMems());
+            }
         }
         if (!cpu.isEmpty()) {
             res.set("cpu", cpu);
         }
 
         ObjectNode memory = Json.object();
-        if (r.getMemoryLimitInBytes() != 0) {
-            memory.put("limit", r.getMemoryLimitInBytes());
-        }
-        if (r.getMemorySwapLimitInBytes() != 0) {
-            memory.put("swap", r.getMemorySwapLimitInBytes());
+        if (cgroups.has("memory")) {
+            if (r.getMemoryLimitInBytes() != 0) {
+                memory.put("limit", r.getMemoryLimitInBytes());
+            }
+            if (r.getMemorySwapLimitInBytes() != 0 && cgroups.swap()) {
+                memory.put("swap", r.getMemorySwapLimitInBytes());
+            }
         }
         if (!memory.isEmpty()) {
             res.set("memory", memory);
         }
 
-        if (r.getHugepageLimitsCount() > 0) {
+        if (r.getHugepageLimitsCount() > 0 && cgroups.has("hugetlb")) {
             ArrayNode huge = res.putArray("hugepageLimits");
             for (HugepageLimit h : r.getHugepageLimitsList()) {
                 huge.addObject().put("pageSize", h.getPageSize()).put("limit", h.getLimit());
             }
         }
         // unified keys are cgroup2 file names; runc rejects them on a v1 host, so they only apply on v2
-        if (cgroupV2 && r.getUnifiedCount() > 0) {
-            ObjectNode unified = res.putObject("unified");
-            new TreeMap<>(r.getUnifiedMap()).forEach(unified::put);
+        if (cgroups.v2()) {
+            ObjectNode unified = Json.object();
+            new TreeMap<>(r.getUnifiedMap()).forEach((key, value) -> {
+                if (cgroups.allowsUnifiedKey(key)) {
+                    unified.put(key, value);
+                }
+            });
+            if (!unified.isEmpty()) {
+                res.set("unified", unified);
+            }
         }
         return res;
     }

@@ -92,7 +92,7 @@ public final class OciSpecs {
 
         ObjectNode linux = spec.putObject("linux");
         ArrayNode linuxDevices = Json.array();
-        linux.set("resources", LinuxSection.resources(r, sc.getPrivileged(), host.cgroupV2(),
+        linux.set("resources", LinuxSection.resources(r, sc.getPrivileged(), host.cgroups(),
                 c.getDevicesList(), devices, linuxDevices));
         if (!linuxDevices.isEmpty()) {
             linux.set("devices", linuxDevices);
@@ -227,11 +227,11 @@ public final class OciSpecs {
 
     /**
      * The OCI {@code linux.resources} of an update to a running container ({@code runc update --resources}):
-     * the CPU, memory, pids and hugepage limits of {@code resources}, without the device rules, which an update
-     * leaves as they are.
+     * the CPU, memory, pids and hugepage limits of {@code resources} that the host's controllers can apply, without
+     * the device rules, which an update leaves as they are.
      */
     public static ObjectNode updatedResources(LinuxContainerResources resources, HostFacts host) {
-        ObjectNode res = LinuxSection.resources(resources, false, host.cgroupV2(), List.of(), path -> {
+        ObjectNode res = LinuxSection.resources(resources, false, host.cgroups(), List.of(), path -> {
             throw new IllegalStateException("an update has no devices to look up");
         }, Json.array());
         res.remove("devices");

@@ -35,7 +35,17 @@ public interface CommandRunner {
      *
      * @throws CommandException when the program cannot start
      */
-    Captured capture(List<String> argv, Duration timeout, int maxOutputBytes);
+    default Captured capture(List<String> argv, Duration timeout, int maxOutputBytes) {
+        return capture(argv, timeout, maxOutputBytes, () -> {
+        });
+    }
+
+    /**
+     * Like {@link #capture(List, Duration, int)}, but at {@code timeout} first runs {@code onTimeout} (which may
+     * end what the program started, so that the program itself exits and reaps it) and kills the program only
+     * if it is still running a moment later.
+     */
+    Captured capture(List<String> argv, Duration timeout, int maxOutputBytes, Runnable onTimeout);
 
     /**
      * Starts {@code argv} and returns at once; the caller owns the process. Its standard streams are pipes, or,

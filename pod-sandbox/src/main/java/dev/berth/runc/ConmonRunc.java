@@ -2,6 +2,8 @@ package dev.berth.runc;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.berth.host.PrivateFiles;
+import dev.berth.host.ProcessTree;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -28,18 +30,48 @@ public final class ConmonRunc implements OciRuntime {
     private static final Duration CREATE_TIMEOUT = Duration.ofSeconds(60);
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** Where runc keeps its state when given no {@code --root}; containers of earlier Berth versions live there. */
+    static final Path LEGACY_RUNC_ROOT = Path.of("/run/runc");
+
     private final CommandRunner runner;
     private final Path runc;
+    private final Path runcRoot;
     private final Path conmon;
     private final Path exitDir;
     private final Path socketDir;
 
-    public ConmonRunc(CommandRunner runner, Path runc, Path conmon, Path exitDir, Path socketDir) {
+    /**
+     * @param runcRoot runc's state directory for Berth's containers ({@code runc --root}), so that other runtimes
+     *                 and other Berth instances on the node never see them
+     */
+    public ConmonRunc(CommandRunner runner, Path runc, Path runcRoot, Path conmon, Path exitDir, Path socketDir) {
         this.runner = runner;
         this.runc = runc;
+        this.runcRoot = runcRoot;
         this.conmon = conmon;
         this.exitDir = exitDir;
         this.socketDir = socketDir;
+    }
+
+    /**
+     * runc's root for the container: Berth's own, unless the container was created by an earlier version of Berth
+     * under runc's default root and still exists there.
+     */
+    Path rootOf(String id) {
+        if (!Files.isDirectory(runcRoot.resolve(id)) && Files.isDirectory(LEGACY_RUNC_ROOT.resolve(id))) {
+            return LEGACY_RUNC_ROOT;
+        }
+        return runcRoot;
+    }
+
+    /** The argv of a runc command about container {@code id}: runc, its root, then {@code args}. */
+    private List<String> runcArgv(String id, List<String> args) {
+        List<String> argv = new ArrayList<>(args.size() + 3);
+        argv.add(runc.toString());
+        argv.add("--root");
+        argv.add(rootOf(id).toString());
+        argv.addAll(args);
+        return argv;
     }
 
     static Path pidFile(Path bundle) {
@@ -57,6 +89,7 @@ public final class ConmonRunc implements OciRuntime {
     List<String> conmonArgs(Launch l) {
         List<String> argv = new ArrayList<>(List.of(conmon.toString(), "--api-version", "1",
                 "-c", l.id(), "-u", l.id(), "-n", l.name(), "-r", runc.toString(),
+                "--runtime-arg", "--root=" + runcRoot,
                 "--runtime-arg", "--log=" + runcLog(l.bundle()), "--runtime-arg", "--log-format=json",
                 "-b", l.bundle().toString(), "-p", pidFile(l.bundle()).toString(),
                 "--exit-dir", exitDir.toString(), "-l", "k8s-file:" + l.logPath(),
@@ -77,8 +110,9 @@ public final class ConmonRunc implements OciRuntime {
     @Override
     public long create(Launch l) {
         try {
-            Files.createDirectories(exitDir);
-            Files.createDirectories(socketDir);
+            PrivateFiles.createDirectories(runcRoot);
+            PrivateFiles.createDirectories(exitDir);
+            PrivateFiles.createDirectories(socketDir);
             Files.createDirectories(l.logPath().getParent());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -142,18 +176,21 @@ public final class ConmonRunc implements OciRuntime {
 
     @Override
     public void start(String id) {
-        runc(List.of("start", id));
+        runc(id, List.of("start", id));
     }
 
     @Override
     public Captured exec(String id, Path processSpec, Duration timeout, int maxOutputBytes) {
         Path pidFile = processSpec.resolveSibling(processSpec.getFileName() + ".pid");
         try {
-            Captured result = runner.capture(List.of(runc.toString(), "exec", "--process", processSpec.toString(),
-                    "--pid-file", pidFile.toString(), id), timeout, maxOutputBytes);
+            // At the timeout the command and whatever it started are killed while runc still waits for it, so
+            // runc reaps it at once and exits; killing runc instead would leave the command running.
+            Runnable killCommand = () -> readPid(pidFile).ifPresent(ProcessTree::kill);
+            Captured result = runner.capture(runcArgv(id, List.of("exec", "--process", processSpec.toString(),
+                    "--pid-file", pidFile.toString(), id)), timeout, maxOutputBytes, killCommand);
             if (result.timedOut()) {
-                // Killing runc exec does not end the process it started inside the container: kill that too.
-                readPid(pidFile).flatMap(ProcessHandle::of).ifPresent(ProcessHandle::destroyForcibly);
+                // runc may have started the command only after the timeout fired
+                killCommand.run();
             }
             return result;
         } finally {
@@ -172,8 +209,8 @@ public final class ConmonRunc implements OciRuntime {
             // runc in the foreground relays a container terminal only to a controlling terminal of its own.
             argv.addAll(List.of("setsid", "--ctty"));
         }
-        argv.addAll(List.of(runc.toString(), "exec", "--process", processSpec.toString(),
-                "--pid-file", pidFile.toString()));
+        argv.addAll(runcArgv(id, List.of("exec", "--process", processSpec.toString(),
+                "--pid-file", pidFile.toString())));
         if (terminal != null) {
             argv.add("--tty");
         }
@@ -198,18 +235,18 @@ public final class ConmonRunc implements OciRuntime {
 
     @Override
     public void update(String id, Path resourcesJson) {
-        runc(List.of("update", "--resources", resourcesJson.toString(), id));
+        runc(id, List.of("update", "--resources", resourcesJson.toString(), id));
     }
 
     @Override
     public void kill(String id, String signal) {
-        runc(List.of("kill", id, signal));
+        runc(id, List.of("kill", id, signal));
     }
 
     @Override
     public void delete(String id) {
         try {
-            runc(List.of("delete", "--force", id));
+            runc(id, List.of("delete", "--force", id));
         } catch (ContainerNotFoundException e) {
             log.debug("runc delete {}: already gone", id);
         }
@@ -218,7 +255,7 @@ public final class ConmonRunc implements OciRuntime {
     @Override
     public Optional<RuncState> state(String id) {
         try {
-            CommandResult r = runc(List.of("state", id));
+            CommandResult r = runc(id, List.of("state", id));
             return Optional.of(parseState(r.stdout()));
         } catch (ContainerNotFoundException e) {
             return Optional.empty();
@@ -255,10 +292,8 @@ public final class ConmonRunc implements OciRuntime {
         }
     }
 
-    private CommandResult runc(List<String> args) {
-        List<String> argv = new ArrayList<>(args.size() + 1);
-        argv.add(runc.toString());
-        argv.addAll(args);
+    private CommandResult runc(String id, List<String> args) {
+        List<String> argv = runcArgv(id, args);
         try {
             return runner.run(argv, RUNC_TIMEOUT);
         } catch (CommandException e) {

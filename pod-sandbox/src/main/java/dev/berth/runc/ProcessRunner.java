@@ -18,11 +18,15 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ProcessRunner implements CommandRunner {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ProcessRunner.class);
     private static final int MAX_CAPTURE = 1 << 20;
+    /** How long a program may take to exit after the cleanup that runs at its timeout. */
+    private static final Duration AFTER_TIMEOUT_GRACE = Duration.ofSeconds(2);
 
     @Override
     public CommandResult run(List<String> argv, byte[] stdin, Duration timeout, Path workDir) {
-        Captured captured = runToFiles(argv, stdin, timeout, workDir, MAX_CAPTURE);
+        Captured captured = runToFiles(argv, stdin, timeout, workDir, MAX_CAPTURE, () -> {
+        });
         String stderr = new String(captured.stderr(), StandardCharsets.UTF_8);
         if (captured.timedOut()) {
             throw new CommandException(argv, -1, stderr, "timed out after " + timeout, null);
@@ -34,16 +38,17 @@ public final class ProcessRunner implements CommandRunner {
     }
 
     @Override
-    public Captured capture(List<String> argv, Duration timeout, int maxOutputBytes) {
-        return runToFiles(argv, null, timeout, null, maxOutputBytes);
+    public Captured capture(List<String> argv, Duration timeout, int maxOutputBytes, Runnable onTimeout) {
+        return runToFiles(argv, null, timeout, null, maxOutputBytes, onTimeout);
     }
 
     /**
-     * Runs {@code argv} with its output in temporary files, waiting at most {@code timeout} (then killing it),
-     * and returns what it printed, up to {@code maxOutputBytes} of each stream.
+     * Runs {@code argv} with its output in temporary files, waiting at most {@code timeout} (then running
+     * {@code onTimeout} and killing it unless that made it exit), and returns what it printed, up to
+     * {@code maxOutputBytes} of each stream.
      */
     private static Captured runToFiles(List<String> argv, byte[] stdin, Duration timeout, Path workDir,
-                                       int maxOutputBytes) {
+                                       int maxOutputBytes, Runnable onTimeout) {
         Path out = null;
         Path err = null;
         try {
@@ -70,8 +75,15 @@ public final class ProcessRunner implements CommandRunner {
             }
             boolean done = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (!done) {
-                p.destroyForcibly();
-                p.waitFor(5, TimeUnit.SECONDS);
+                try {
+                    onTimeout.run();
+                } catch (RuntimeException e) {
+                    LOG.warn("cleanup after {} timed out failed: {}", argv.get(0), e.toString());
+                }
+                if (!p.waitFor(AFTER_TIMEOUT_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+                    p.destroyForcibly();
+                    p.waitFor(5, TimeUnit.SECONDS);
+                }
             }
             return new Captured(done ? p.exitValue() : -1, readBytes(out, maxOutputBytes),
                     readBytes(err, maxOutputBytes), !done);

@@ -2,6 +2,7 @@ package dev.berth.sandbox;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.berth.host.PrivateFiles;
 import dev.berth.runc.Captured;
 import dev.berth.sandbox.SandboxException.Kind;
 import java.io.IOException;
@@ -36,7 +37,7 @@ final class ContainerExec {
         Path spec = bundle.resolve("exec-" + UUID.randomUUID() + ".json");
         Duration timeout = timeoutSeconds > 0 ? Duration.ofSeconds(timeoutSeconds) : NO_TIMEOUT;
         try {
-            Files.write(spec, env.json().writeValueAsBytes(processSpec(bundle, command)));
+            PrivateFiles.write(spec, env.json().writeValueAsBytes(processSpec(bundle, command)));
             Captured result = env.oci().exec(container.id(), spec, timeout, MAX_OUTPUT_BYTES);
             if (result.timedOut()) {
                 throw new SandboxException(Kind.DEADLINE_EXCEEDED,
@@ -68,7 +69,7 @@ final class ContainerExec {
         try {
             ObjectNode process = processSpec(bundle, command);
             process.put("terminal", terminal != null);
-            Files.write(spec, env.json().writeValueAsBytes(process));
+            PrivateFiles.write(spec, env.json().writeValueAsBytes(process));
             return new RuncExecProcess(env.oci().startExec(container.id(), spec, pidFile, terminal), spec,
                     pidFile);
         } catch (IOException | RuntimeException e) {

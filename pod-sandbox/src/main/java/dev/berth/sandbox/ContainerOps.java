@@ -8,6 +8,7 @@ import dev.berth.cri.v1.NamespaceMode;
 import dev.berth.cri.v1.PodSandboxConfig;
 import dev.berth.cri.v1.SecurityProfile;
 import dev.berth.cri.v1.Signal;
+import dev.berth.host.PrivateFiles;
 import dev.berth.oci.ImageSpec;
 import dev.berth.oci.NamespacePaths;
 import dev.berth.oci.OciSpecs;
@@ -85,9 +86,10 @@ final class ContainerOps {
             annotations.put(SANDBOX_ID_ANNOTATION, sandboxId);
 
             Path bundle = env.bundleDir(id);
-            Files.createDirectories(bundle);
+            PrivateFiles.createDirectories(bundle);
             undo.add("delete bundle", () -> Dirs.deleteRecursively(bundle));
-            Files.write(bundle.resolve("config.json"), env.json().writeValueAsBytes(spec));
+            // the spec carries the container's environment, where kubelet puts secrets
+            PrivateFiles.write(bundle.resolve("config.json"), env.json().writeValueAsBytes(spec));
             Path logPath = logPath(podConfig, config, bundle);
             String conmonName = "k8s_" + config.getMetadata().getName() + "_" + podConfig.getMetadata().getName()
                     + "_" + podConfig.getMetadata().getNamespace() + "_" + podConfig.getMetadata().getUid() + "_"

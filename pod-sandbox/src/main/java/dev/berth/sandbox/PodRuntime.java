@@ -7,6 +7,7 @@ import dev.berth.cgroups.ResourceUsage;
 import dev.berth.cri.v1.ContainerConfig;
 import dev.berth.cri.v1.LinuxContainerResources;
 import dev.berth.cri.v1.PodSandboxConfig;
+import dev.berth.host.PrivateFiles;
 import dev.berth.ns.NamespacePinner;
 import dev.berth.oci.HostFacts;
 import dev.berth.oci.ImageSpec;
@@ -63,8 +64,9 @@ public final class PodRuntime implements SandboxRuntime {
         Objects.requireNonNull(settings, "settings");
         ObjectMapper json = new ObjectMapper();
         Path state = settings.rootDir().resolve("state");
-        OciRuntime runtime = oci != null ? oci : new ConmonRunc(runner, settings.runc(), settings.conmon(),
-                settings.stateDir().resolve("exits"), settings.stateDir().resolve("sock"));
+        OciRuntime runtime = oci != null ? oci : new ConmonRunc(runner, settings.runc(),
+                settings.stateDir().resolve("runc"), settings.conmon(), settings.stateDir().resolve("exits"),
+                settings.stateDir().resolve("sock"));
         this.env = new Env(settings, runner, runtime,
                 new NamespacePinner(runner, settings.stateDir().resolve("ns")),
                 cgroups != null ? cgroups : new LazyCgroups(),
@@ -78,9 +80,13 @@ public final class PodRuntime implements SandboxRuntime {
         this.usage = new UsageReader(env, Path.of("/proc"));
     }
 
-    /** Reloads stored state, reconciles it with the host and removes half-made leftovers. */
+    /**
+     * Reloads stored state, reconciles it with the host and removes half-made leftovers. Warns once about limits
+     * the host's cgroups cannot apply.
+     */
     public void recover() {
         call("recover", () -> {
+            env.host().get().cgroups().ignoredLimits().forEach(line -> log.warn("{}", line));
             new Recovery(env, containerOps).run();
             return null;
         });
@@ -245,7 +251,8 @@ public final class PodRuntime implements SandboxRuntime {
             }
             Path file = Path.of(container.bundle()).resolve("resources-update.json");
             try {
-                Files.write(file, env.json().writeValueAsBytes(OciSpecs.updatedResources(resources, env.host().get())));
+                PrivateFiles.write(file,
+                        env.json().writeValueAsBytes(OciSpecs.updatedResources(resources, env.host().get())));
                 env.oci().update(id, file);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

@@ -5,6 +5,7 @@ import dev.berth.cgroups.CgroupPaths;
 import dev.berth.cri.v1.NamespaceMode;
 import dev.berth.cri.v1.NamespaceOption;
 import dev.berth.cri.v1.PodSandboxConfig;
+import dev.berth.host.PrivateFiles;
 import dev.berth.ns.Mounts;
 import dev.berth.ns.PinnedNamespaces;
 import dev.berth.oci.NamespacePaths;
@@ -17,6 +18,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 
@@ -25,6 +27,8 @@ final class SandboxOps {
 
     private static final Duration MOUNT_TIMEOUT = Duration.ofSeconds(30);
     static final String SHM_SIZE = "64m";
+    private static final java.util.Set<java.nio.file.attribute.PosixFilePermission> POD_FILE_MODE =
+            PosixFilePermissions.fromString("rw-r--r--");
 
     private final Env env;
 
@@ -76,7 +80,7 @@ final class SandboxOps {
             undo.add("release name", () -> env.sandboxNames().release(name, id));
 
             Path dir = env.sandboxDir(id);
-            Files.createDirectories(dir);
+            PrivateFiles.createDirectories(dir);
             undo.add("delete sandbox dir", () -> Dirs.deleteRecursively(dir));
             writeFiles(dir, config, hostNet, hostname, "", List.of());
 
@@ -121,11 +125,14 @@ final class SandboxOps {
                             Rollback undo) throws IOException {
         Path bundle = infraBundle(id);
         Path rootfs = bundle.resolve("rootfs");
+        PrivateFiles.createDirectories(bundle);
+        // the infra process's "/": as on any root filesystem, everyone may pass through it
         Files.createDirectories(rootfs);
+        Files.setPosixFilePermissions(rootfs, PosixFilePermissions.fromString("rwxr-xr-x"));
         NamespacePaths paths = new NamespacePaths(str(pins.net()), str(pins.ipc()), str(pins.uts()), "");
         ObjectNode spec = OciSpecs.infra(id, rootfs, paths, CgroupPaths.container(parent, id), config,
                 env.host().get());
-        Files.write(bundle.resolve("config.json"), env.json().writeValueAsBytes(spec));
+        PrivateFiles.write(bundle.resolve("config.json"), env.json().writeValueAsBytes(spec));
         OciRuntime.Launch launch = new OciRuntime.Launch(id, "k8s_POD_" + nameKey(config), bundle,
                 bundle.resolve("infra.log"));
         undo.add("destroy infra container", () -> Processes.destroy(env.oci(), id, bundle));
@@ -140,20 +147,22 @@ final class SandboxOps {
 
     private void writeFiles(Path dir, PodSandboxConfig config, boolean hostNet, String hostname, String ip,
                             List<String> additionalIps) throws IOException {
-        Files.writeString(dir.resolve("hostname"), PodFiles.hostnameFile(hostname));
+        writePodFile(dir.resolve("hostname"), PodFiles.hostnameFile(hostname));
         String resolv = PodFiles.resolvConf(config.getDnsConfig());
-        if (resolv == null) {
-            Files.copy(Path.of("/etc/resolv.conf"), dir.resolve("resolv.conf"),
-                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        } else {
-            Files.writeString(dir.resolve("resolv.conf"), resolv);
-        }
-        if (hostNet) {
-            // a pod on the host network sees the node's own name resolution
-            Files.copy(Path.of("/etc/hosts"), dir.resolve("hosts"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        } else {
-            Files.writeString(dir.resolve("hosts"), PodFiles.hosts(hostname, ip, additionalIps));
-        }
+        writePodFile(dir.resolve("resolv.conf"),
+                resolv != null ? resolv : Files.readString(Path.of("/etc/resolv.conf"), StandardCharsets.UTF_8));
+        // a pod on the host network sees the node's own name resolution
+        writePodFile(dir.resolve("hosts"), hostNet ? Files.readString(Path.of("/etc/hosts"), StandardCharsets.UTF_8)
+                : PodFiles.hosts(hostname, ip, additionalIps));
+    }
+
+    /**
+     * Writes a file that is bind-mounted into the pod's containers, readable by every user in them whatever the
+     * daemon's umask; the sandbox directory around it keeps other host users out.
+     */
+    static void writePodFile(Path file, String content) throws IOException {
+        Files.writeString(file, content, StandardCharsets.UTF_8);
+        Files.setPosixFilePermissions(file, POD_FILE_MODE);
     }
 
     private static String hostHostname() {
@@ -181,7 +190,7 @@ final class SandboxOps {
         SandboxRecord next = env.sandboxes().update(id, r -> r.withNetwork(ip, additionalIps));
         if (rec.netns() != null) {
             try {
-                Files.writeString(env.sandboxDir(id).resolve("hosts"),
+                writePodFile(env.sandboxDir(id).resolve("hosts"),
                         PodFiles.hosts(hostname(rec.parsedConfig()), next.ip(), next.additionalIps()));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

@@ -2,6 +2,9 @@ package dev.berth.oci;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 class HostFactsTest {
@@ -15,9 +18,11 @@ class HostFactsTest {
             30 25 0:26 / /sys/fs/cgroup rw,nosuid,nodev,noexec,relatime shared:4 - cgroup2 cgroup2 rw,nsdelegate
             """;
 
+    private static final Function<Path, Optional<String>> NO_FILES = path -> Optional.empty();
+
     @Test
     void parse_boundingWithoutSysResource_omitsIt() {
-        HostFacts f = HostFacts.parse(STATUS, "-500\n", HYBRID);
+        HostFacts f = HostFacts.parse(STATUS, "-500\n", HYBRID, NO_FILES);
 
         assertThat(f.boundingCapabilities()).contains("CAP_CHOWN", "CAP_CHECKPOINT_RESTORE", "CAP_SYS_ADMIN")
                 .doesNotContain("CAP_SYS_RESOURCE").hasSize(40);
@@ -26,12 +31,15 @@ class HostFactsTest {
 
     @Test
     void parse_hybridMounts_isNotV2() {
-        assertThat(HostFacts.parse(STATUS, "0", HYBRID).cgroupV2()).isFalse();
+        HostFacts f = HostFacts.parse(STATUS, "0", HYBRID, NO_FILES);
+
+        assertThat(f.cgroupV2()).isFalse();
+        assertThat(f.cgroups().controllers()).containsExactly("cpu");
     }
 
     @Test
     void parse_unifiedMount_isV2() {
-        assertThat(HostFacts.parse(STATUS, "0", UNIFIED).cgroupV2()).isTrue();
+        assertThat(HostFacts.parse(STATUS, "0", UNIFIED, NO_FILES).cgroupV2()).isTrue();
     }
 
     @Test

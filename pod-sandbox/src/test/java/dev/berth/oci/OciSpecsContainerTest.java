@@ -26,6 +26,7 @@ import dev.berth.cri.v1.PodSandboxConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -177,7 +178,7 @@ class OciSpecsContainerTest {
     void container_oomScoreAdj_neverBelowBerths(int requested, int own, int expected) {
         ContainerConfig c = runnable().setLinux(LinuxContainerConfig.newBuilder()
                 .setResources(LinuxContainerResources.newBuilder().setOomScoreAdj(requested))).build();
-        HostFacts host = new HostFacts(Fixtures.BOUNDING, own, false);
+        HostFacts host = new HostFacts(Fixtures.BOUNDING, own, CgroupSupport.fullV1());
 
         assertThat(OciSpecs.container(input(c, sandbox().build(), POD_NS, host)).at("/process/oomScoreAdj").asInt())
                 .isEqualTo(expected);
@@ -217,7 +218,7 @@ class OciSpecsContainerTest {
     void container_cgroupV2_addsCgroupNamespaceAndUnified() {
         ContainerConfig c = runnable().setLinux(LinuxContainerConfig.newBuilder().setResources(
                 LinuxContainerResources.newBuilder().putUnified("memory.high", "100000"))).build();
-        HostFacts v2 = new HostFacts(Fixtures.BOUNDING, 0, true);
+        HostFacts v2 = new HostFacts(Fixtures.BOUNDING, 0, CgroupSupport.fullV2());
 
         ObjectNode s2 = OciSpecs.container(input(c, sandbox().build(), POD_NS, v2));
         ObjectNode s1 = OciSpecs.container(input(c, sandbox().build(), POD_NS, HOST_V1));
@@ -243,6 +244,82 @@ class OciSpecsContainerTest {
                 .isEqualTo("{\"shares\":512,\"quota\":50000,\"period\":100000,\"cpus\":\"0-1\",\"mems\":\"0\"}");
         assertThat(r.at("/memory").toString()).isEqualTo("{\"limit\":67108864,\"swap\":134217728}");
         assertThat(r.at("/hugepageLimits").toString()).isEqualTo("[{\"pageSize\":\"2MB\",\"limit\":4194304}]");
+    }
+
+    private static LinuxContainerResources kubeletLimits() {
+        // what kubelet sends on every container: a limit of 0 for each page size the kernel has
+        return LinuxContainerResources.newBuilder().setCpuShares(2).setCpusetCpus("0").setMemoryLimitInBytes(64 << 20)
+                .setMemorySwapLimitInBytes(64 << 20)
+                .addHugepageLimits(HugepageLimit.newBuilder().setPageSize("2MB").setLimit(0))
+                .addHugepageLimits(HugepageLimit.newBuilder().setPageSize("1GB").setLimit(0))
+                .putUnified("memory.high", "100000").putUnified("hugetlb.2MB.max", "0").putUnified("rdma.max", "x")
+                .build();
+    }
+
+    static Stream<Arguments> missingControllers() {
+        // controllers the host lacks, the resources fields that must then be absent, those that must remain
+        return Stream.of(
+                Arguments.of(Set.of("hugetlb"), List.of("/hugepageLimits"), List.of("/cpu/shares", "/memory/limit")),
+                Arguments.of(Set.of("cpu"), List.of("/cpu/shares"), List.of("/cpu/cpus", "/hugepageLimits")),
+                Arguments.of(Set.of("cpuset"), List.of("/cpu/cpus"), List.of("/cpu/shares")),
+                Arguments.of(Set.of("memory"), List.of("/memory"), List.of("/cpu/shares", "/hugepageLimits")),
+                Arguments.of(Set.of("cpu", "cpuset"), List.of("/cpu"), List.of("/memory/limit")));
+    }
+
+    @ParameterizedTest
+    @MethodSource("missingControllers")
+    void container_controllerMissingOnV1Host_leavesItsLimitsOut(Set<String> missing, List<String> absent,
+                                                               List<String> present) {
+        Set<String> controllers = new java.util.TreeSet<>(CgroupSupport.fullV1().controllers());
+        controllers.removeAll(missing);
+        HostFacts host = new HostFacts(Fixtures.BOUNDING, 0, new CgroupSupport(false, controllers, true));
+        ContainerConfig c = runnable().setLinux(LinuxContainerConfig.newBuilder().setResources(kubeletLimits()))
+                .build();
+
+        JsonNode r = OciSpecs.container(input(c, sandbox().build(), POD_NS, host)).at("/linux/resources");
+        JsonNode update = OciSpecs.updatedResources(kubeletLimits(), host);
+
+        for (String field : absent) {
+            assertThat(r.at(field).isMissingNode()).as("spec %s", field).isTrue();
+            assertThat(update.at(field).isMissingNode()).as("update %s", field).isTrue();
+        }
+        for (String field : present) {
+            assertThat(r.at(field).isMissingNode()).as("spec %s", field).isFalse();
+            assertThat(update.at(field).isMissingNode()).as("update %s", field).isFalse();
+        }
+    }
+
+    @Test
+    void container_allControllers_keepsKubeletsZeroHugepageLimits() {
+        ContainerConfig c = runnable().setLinux(LinuxContainerConfig.newBuilder().setResources(kubeletLimits()))
+                .build();
+
+        assertThat(spec(c).at("/linux/resources/hugepageLimits").toString())
+                .isEqualTo("[{\"pageSize\":\"2MB\",\"limit\":0},{\"pageSize\":\"1GB\",\"limit\":0}]");
+    }
+
+    @Test
+    void container_noSwapAccounting_keepsMemoryLimitDropsSwap() {
+        HostFacts host = new HostFacts(Fixtures.BOUNDING, 0,
+                new CgroupSupport(false, CgroupSupport.fullV1().controllers(), false));
+        ContainerConfig c = runnable().setLinux(LinuxContainerConfig.newBuilder().setResources(kubeletLimits()))
+                .build();
+
+        assertThat(OciSpecs.container(input(c, sandbox().build(), POD_NS, host)).at("/linux/resources/memory")
+                .toString()).isEqualTo("{\"limit\":67108864}");
+    }
+
+    @Test
+    void container_v2WithoutHugetlbOrRdma_dropsTheirUnifiedKeysAndHugepages() {
+        HostFacts host = new HostFacts(Fixtures.BOUNDING, 0,
+                new CgroupSupport(true, Set.of("cpu", "cpuset", "memory", "pids"), true));
+        ContainerConfig c = runnable().setLinux(LinuxContainerConfig.newBuilder().setResources(kubeletLimits()))
+                .build();
+
+        JsonNode r = OciSpecs.container(input(c, sandbox().build(), POD_NS, host)).at("/linux/resources");
+
+        assertThat(r.at("/unified").toString()).isEqualTo("{\"memory.high\":\"100000\"}");
+        assertThat(r.has("hugepageLimits")).isFalse();
     }
 
     @Test

@@ -19,7 +19,7 @@ class ConmonRuncTest {
         }
 
         @Override
-        public Captured capture(List<String> argv, Duration timeout, int maxOutputBytes) {
+        public Captured capture(List<String> argv, Duration timeout, int maxOutputBytes, Runnable onTimeout) {
             throw new AssertionError("not expected: " + argv);
         }
 
@@ -30,14 +30,26 @@ class ConmonRuncTest {
             return null;
         }
     };
-    private final ConmonRunc runtime = new ConmonRunc(recorder, Path.of("/usr/sbin/runc"), Path.of("/usr/bin/conmon"),
-            Path.of("/run/b/exits"), Path.of("/run/b/sock"));
+    private final ConmonRunc runtime = new ConmonRunc(recorder, Path.of("/usr/sbin/runc"), Path.of("/run/b/runc"),
+            Path.of("/usr/bin/conmon"), Path.of("/run/b/exits"), Path.of("/run/b/sock"));
 
     @Test
     void conmonArgs_plainContainer_noTerminalNoStdin() {
         List<String> argv = runtime.conmonArgs(new OciRuntime.Launch("c1", "n", Path.of("/b"), Path.of("/l")));
 
         assertThat(argv).doesNotContain("--terminal", "--stdin", "--leave-stdin-open");
+    }
+
+    @Test
+    void conmonArgs_anyContainer_runcUsesBerthsOwnRoot() {
+        List<String> argv = runtime.conmonArgs(new OciRuntime.Launch("c1", "n", Path.of("/b"), Path.of("/l")));
+
+        assertThat(String.join(" ", argv)).contains("--runtime-arg --root=/run/b/runc");
+    }
+
+    @Test
+    void rootOf_containerUnknownEverywhere_isBerthsOwn() {
+        assertThat(runtime.rootOf("no-such-container-" + System.nanoTime())).isEqualTo(Path.of("/run/b/runc"));
     }
 
     @Test
@@ -60,8 +72,8 @@ class ConmonRuncTest {
     void startExec_withoutTerminal_runcExecWithPipes() {
         runtime.startExec("c1", Path.of("/b/exec-1.json"), Path.of("/b/exec-1.pid"), null);
 
-        assertThat(started).containsExactly(List.of("/usr/sbin/runc", "exec", "--process", "/b/exec-1.json",
-                "--pid-file", "/b/exec-1.pid", "c1"));
+        assertThat(started).containsExactly(List.of("/usr/sbin/runc", "--root", "/run/b/runc", "exec", "--process",
+                "/b/exec-1.json", "--pid-file", "/b/exec-1.pid", "c1"));
         assertThat(stdios).containsExactly((Path) null);
     }
 
@@ -69,8 +81,8 @@ class ConmonRuncTest {
     void startExec_withTerminal_runcInItsOwnSessionOnThatTerminal() {
         runtime.startExec("c1", Path.of("/b/exec-1.json"), Path.of("/b/exec-1.pid"), Path.of("/dev/pts/7"));
 
-        assertThat(started).containsExactly(List.of("setsid", "--ctty", "/usr/sbin/runc", "exec", "--process",
-                "/b/exec-1.json", "--pid-file", "/b/exec-1.pid", "--tty", "c1"));
+        assertThat(started).containsExactly(List.of("setsid", "--ctty", "/usr/sbin/runc", "--root", "/run/b/runc",
+                "exec", "--process", "/b/exec-1.json", "--pid-file", "/b/exec-1.pid", "--tty", "c1"));
         assertThat(stdios).containsExactly(Path.of("/dev/pts/7"));
     }
 

@@ -44,4 +44,29 @@ class ProcessRunnerTest {
         assertThatThrownBy(() -> runner.run(List.of("/nonexistent/prog"), Duration.ofSeconds(5)))
                 .isInstanceOf(CommandException.class).hasMessageContaining("cannot start");
     }
+
+    @Test
+    void capture_timeoutWhoseCleanupEndsTheChild_programFinishesOnItsOwn() {
+        // the shell outlives its sleep when the cleanup kills only the sleep, and says so
+        String marker = "600." + System.nanoTime() % 1000;
+        java.util.concurrent.atomic.AtomicBoolean cleaned = new java.util.concurrent.atomic.AtomicBoolean();
+        Captured captured = runner.capture(List.of("sh", "-c", "sleep " + marker + "; echo after"),
+                Duration.ofMillis(500), 1024, () -> ProcessHandle.current().descendants()
+                        .filter(p -> p.info().commandLine().orElse("").endsWith("sleep " + marker))
+                        .forEach(p -> cleaned.set(p.destroyForcibly())));
+
+        assertThat(captured.timedOut()).isTrue();
+        assertThat(cleaned).isTrue();
+        assertThat(new String(captured.stdout())).isEqualTo("after\n");
+    }
+
+    @Test
+    void capture_timeoutWithUselessCleanup_killsTheProgram() {
+        long begin = System.nanoTime();
+        Captured captured = runner.capture(List.of("sleep", "600"), Duration.ofMillis(200), 1024, () -> {
+        });
+
+        assertThat(captured.timedOut()).isTrue();
+        assertThat(Duration.ofNanos(System.nanoTime() - begin)).isLessThan(Duration.ofSeconds(30));
+    }
 }

@@ -17,7 +17,8 @@ public record BerthConfig(
         Cni cni,
         Registry registry,
         Metrics metrics,
-        Streaming streaming) {
+        Streaming streaming,
+        Images images) {
 
     /** How containers are run. {@code handlers} are the runtime handler names accepted besides "". */
     public record Runtime(String runc, String conmon, String catatonit, String cgroupDriver, String cgroupParent,
@@ -46,6 +47,13 @@ public record BerthConfig(
      * port 0 picks a free port at start.
      */
     public record Streaming(String address) {
+    }
+
+    /**
+     * What the image store accepts: {@code allowDeviceNodes} lets layers create character and block devices,
+     * which are refused by default (an image could bring a node of the host's disk).
+     */
+    public record Images(boolean allowDeviceNodes) {
     }
 
     public Path socketPath() {

@@ -51,7 +51,7 @@ public final class Errors {
                 case NOT_FOUND -> Status.NOT_FOUND;
                 case UNAUTHORIZED -> Status.PERMISSION_DENIED;
                 case UNAVAILABLE -> Status.UNAVAILABLE;
-                case IN_USE -> Status.FAILED_PRECONDITION;
+                case IN_USE, REFUSED -> Status.FAILED_PRECONDITION;
                 case FAILED -> Status.UNKNOWN;
             };
             return status.withDescription(e.getMessage());

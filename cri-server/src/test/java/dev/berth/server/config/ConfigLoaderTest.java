@@ -28,6 +28,15 @@ class ConfigLoaderTest {
         assertThat(config.registry().mirrors()).isEmpty();
         assertThat(config.metrics().address()).isEqualTo("127.0.0.1:9641");
         assertThat(config.streaming().address()).isEqualTo("127.0.0.1:0");
+        assertThat(config.images().allowDeviceNodes()).isFalse();
+    }
+
+    @Test
+    void load_allowDeviceNodesOverride_turnsItOn() {
+        BerthConfig config = ConfigLoader.load(dir.resolve("absent.toml"), false,
+                Map.of("images.allow_device_nodes", "true"));
+
+        assertThat(config.images().allowDeviceNodes()).isTrue();
     }
 
     @Test

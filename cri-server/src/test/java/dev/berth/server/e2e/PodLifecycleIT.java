@@ -190,7 +190,7 @@ class PodLifecycleIT {
         assertThat(images.imageStatus(ImageStatusRequest.newBuilder()
                 .setImage(ImageSpec.newBuilder().setImage(IMAGE)).build()).hasImage()).isFalse();
 
-        assertNothingLeaked();
+        assertNothingLeaked(daemon, dir);
     }
 
     @Test
@@ -290,7 +290,7 @@ class PodLifecycleIT {
         daemon.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
         images().removeImage(RemoveImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(IMAGE)).build());
 
-        assertNothingLeaked();
+        assertNothingLeaked(daemon, dir);
     }
 
     @Test
@@ -312,7 +312,7 @@ class PodLifecycleIT {
         assertThat(exited.getExitCode()).isEqualTo(137);
         daemon.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
         images().removeImage(RemoveImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(IMAGE)).build());
-        assertNothingLeaked();
+        assertNothingLeaked(daemon, dir);
     }
 
     @Test
@@ -349,7 +349,7 @@ class PodLifecycleIT {
 
         daemon.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
         images().removeImage(RemoveImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(IMAGE)).build());
-        assertNothingLeaked();
+        assertNothingLeaked(daemon, dir);
     }
 
     private static PodSandboxConfig podConfig(String name) {
@@ -409,7 +409,7 @@ class PodLifecycleIT {
      * Checks that nothing of the pods is left: every check looks only at what this daemon made (its
      * directories, bridge, subnet, cgroup parent and conmons), so other runtimes on the machine don't matter.
      */
-    private static void assertNothingLeaked() throws IOException, InterruptedException {
+    static void assertNothingLeaked(DaemonProcess daemon, Path dir) throws IOException, InterruptedException {
         // While the daemon runs it keeps one mount: the private bind mount of its namespace directory,
         // under which pods' namespaces are pinned. It goes when the daemon stops (checked in stopDaemon).
         Path nsDir = daemon.dir.resolve("state/ns");
@@ -433,12 +433,12 @@ class PodLifecycleIT {
                     p -> assertThat(Files.list(p).filter(Files::isDirectory).toList()).isEmpty());
         }
         // conmon has exited by now, but init may take a moment to reap it.
-        Set<Long> conmons = await(Duration.ofSeconds(10), PodLifecycleIT::ourConmons, Set::isEmpty);
+        Set<Long> conmons = await(Duration.ofSeconds(10), () -> conmonsOf(daemon), Set::isEmpty);
         assertThat(conmons).as("conmon processes").isEmpty();
     }
 
-    /** conmon processes of this daemon: their command lines name its state directory. */
-    private static Set<Long> ourConmons() {
+    /** conmon processes of {@code daemon}: their command lines name its state directory. */
+    private static Set<Long> conmonsOf(DaemonProcess daemon) {
         Set<Long> ours = new java.util.HashSet<>();
         for (long pid : Leaks.processesNamed("conmon")) {
             try {

@@ -1,11 +1,11 @@
-package dev.berth.image;
+package dev.berth.host;
 
 import jnr.ffi.LibraryLoader;
 import jnr.ffi.annotations.SaveError;
 
 /**
- * The few libc calls the JDK lacks, bound once through jnr-ffi (which needs a public interface). Not
- * part of the API of this module; thread-safe.
+ * The libc calls the JDK lacks, bound once through jnr-ffi (which needs a public interface). Thread-safe;
+ * functions marked {@code @SaveError} leave their errno for {@link #errno()}.
  */
 public interface LibC {
     int AT_FDCWD = -100;
@@ -17,7 +17,10 @@ public interface LibC {
     int EPERM = 1;
     int ENOENT = 2;
     int EBUSY = 16;
+    int ESRCH = 3;
     int EINVAL = 22;
+    int SIGKILL = 9;
+    int SIGSTOP = 19;
 
     @SaveError
     int mount(String source, String target, String fstype, long flags, String data);
@@ -43,6 +46,9 @@ public interface LibC {
     /** {@code times} is {atime_sec, atime_nsec, mtime_sec, mtime_nsec}. */
     @SaveError
     int utimensat(int dirfd, String path, long[] times, int flags);
+
+    @SaveError
+    int kill(int pid, int signal);
 
     int geteuid();
 
