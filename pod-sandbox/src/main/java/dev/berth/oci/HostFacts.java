@@ -17,8 +17,10 @@ import java.util.TreeSet;
  * @param boundingCapabilities the capability bounding set of Berth's own process, names like {@code CAP_CHOWN}
  * @param oomScoreAdj          Berth's own {@code oom_score_adj}; containers never get a lower one
  * @param cgroupV2             whether {@code /sys/fs/cgroup} is a cgroup2 (unified) mount
+ * @param arch                 Java's {@code os.arch} ({@code amd64}, {@code aarch64}), which picks the seccomp
+ *                             architectures and architecture-specific calls
  */
-public record HostFacts(Set<String> boundingCapabilities, int oomScoreAdj, boolean cgroupV2) {
+public record HostFacts(Set<String> boundingCapabilities, int oomScoreAdj, boolean cgroupV2, String arch) {
 
     public HostFacts {
         boundingCapabilities = boundingCapabilities == null
@@ -36,20 +38,20 @@ public record HostFacts(Set<String> boundingCapabilities, int oomScoreAdj, boole
         try {
             return parse(Files.readString(Path.of("/proc/self/status")),
                     Files.readString(Path.of("/proc/self/oom_score_adj")),
-                    Files.readString(Path.of("/proc/self/mountinfo")));
+                    Files.readString(Path.of("/proc/self/mountinfo")), System.getProperty("os.arch"));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read host facts from /proc", e);
         }
     }
 
-    static HostFacts parse(String procStatus, String oomScoreAdj, String mountInfo) {
+    static HostFacts parse(String procStatus, String oomScoreAdj, String mountInfo, String arch) {
         Set<String> caps = Set.of();
         for (String line : procStatus.split("\n")) {
             if (line.startsWith("CapBnd:")) {
                 caps = Capabilities.fromMask(Long.parseUnsignedLong(line.substring(7).trim(), 16));
             }
         }
-        return new HostFacts(caps, Integer.parseInt(oomScoreAdj.trim()), isCgroup2(mountInfo));
+        return new HostFacts(caps, Integer.parseInt(oomScoreAdj.trim()), isCgroup2(mountInfo), arch);
     }
 
     /** Equivalent to {@code stat -f -c %T /sys/fs/cgroup} being {@code cgroup2fs}, without a statfs call. */

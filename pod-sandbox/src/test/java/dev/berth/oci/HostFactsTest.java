@@ -17,7 +17,7 @@ class HostFactsTest {
 
     @Test
     void parse_boundingWithoutSysResource_omitsIt() {
-        HostFacts f = HostFacts.parse(STATUS, "-500\n", HYBRID);
+        HostFacts f = HostFacts.parse(STATUS, "-500\n", HYBRID, "amd64");
 
         assertThat(f.boundingCapabilities()).contains("CAP_CHOWN", "CAP_CHECKPOINT_RESTORE", "CAP_SYS_ADMIN")
                 .doesNotContain("CAP_SYS_RESOURCE").hasSize(40);
@@ -26,12 +26,12 @@ class HostFactsTest {
 
     @Test
     void parse_hybridMounts_isNotV2() {
-        assertThat(HostFacts.parse(STATUS, "0", HYBRID).cgroupV2()).isFalse();
+        assertThat(HostFacts.parse(STATUS, "0", HYBRID, "amd64").cgroupV2()).isFalse();
     }
 
     @Test
     void parse_unifiedMount_isV2() {
-        assertThat(HostFacts.parse(STATUS, "0", UNIFIED).cgroupV2()).isTrue();
+        assertThat(HostFacts.parse(STATUS, "0", UNIFIED, "amd64").cgroupV2()).isTrue();
     }
 
     @Test
@@ -40,5 +40,6 @@ class HostFactsTest {
 
         assertThat(f.boundingCapabilities()).isNotEmpty().allMatch(c -> c.startsWith("CAP_"));
         assertThat(f.oomScoreAdj()).isBetween(-1000, 1000);
+        assertThat(f.arch()).isEqualTo(System.getProperty("os.arch")).isNotBlank();
     }
 }

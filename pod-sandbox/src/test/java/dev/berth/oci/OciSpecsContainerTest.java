@@ -23,6 +23,7 @@ import dev.berth.cri.v1.LinuxSandboxSecurityContext;
 import dev.berth.cri.v1.NamespaceMode;
 import dev.berth.cri.v1.NamespaceOption;
 import dev.berth.cri.v1.PodSandboxConfig;
+import dev.berth.cri.v1.SecurityProfile;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -177,7 +178,7 @@ class OciSpecsContainerTest {
     void container_oomScoreAdj_neverBelowBerths(int requested, int own, int expected) {
         ContainerConfig c = runnable().setLinux(LinuxContainerConfig.newBuilder()
                 .setResources(LinuxContainerResources.newBuilder().setOomScoreAdj(requested))).build();
-        HostFacts host = new HostFacts(Fixtures.BOUNDING, own, false);
+        HostFacts host = new HostFacts(Fixtures.BOUNDING, own, false, "amd64");
 
         assertThat(OciSpecs.container(input(c, sandbox().build(), POD_NS, host)).at("/process/oomScoreAdj").asInt())
                 .isEqualTo(expected);
@@ -217,7 +218,7 @@ class OciSpecsContainerTest {
     void container_cgroupV2_addsCgroupNamespaceAndUnified() {
         ContainerConfig c = runnable().setLinux(LinuxContainerConfig.newBuilder().setResources(
                 LinuxContainerResources.newBuilder().putUnified("memory.high", "100000"))).build();
-        HostFacts v2 = new HostFacts(Fixtures.BOUNDING, 0, true);
+        HostFacts v2 = new HostFacts(Fixtures.BOUNDING, 0, true, "amd64");
 
         ObjectNode s2 = OciSpecs.container(input(c, sandbox().build(), POD_NS, v2));
         ObjectNode s1 = OciSpecs.container(input(c, sandbox().build(), POD_NS, HOST_V1));
@@ -324,6 +325,21 @@ class OciSpecsContainerTest {
         assertThat(s.at("/linux").has("seccomp")).isFalse();
         assertThat(s.at("/process").has("apparmorProfile")).isFalse();
         assertThat(s.at("/process").has("rlimits")).isFalse();
+    }
+
+    @Test
+    void container_runtimeDefaultSeccomp_followsHostArchAndEffectiveCapabilities() {
+        ContainerConfig c = withSecurity(LinuxContainerSecurityContext.newBuilder()
+                .setSeccomp(SecurityProfile.newBuilder().setProfileType(SecurityProfile.ProfileType.RuntimeDefault))
+                .setCapabilities(Capability.newBuilder().addAddCapabilities("SYS_PTRACE")));
+        HostFacts arm = new HostFacts(Fixtures.BOUNDING, 0, true, "aarch64");
+
+        ObjectNode s = OciSpecs.container(input(c, sandbox().build(), POD_NS, arm));
+
+        assertThat(s.at("/linux/seccomp/architectures").toString())
+                .isEqualTo("[\"SCMP_ARCH_AARCH64\",\"SCMP_ARCH_ARM\"]");
+        assertThat(Seccomp.allowed(s.at("/linux/seccomp"))).contains("ptrace", "chroot", "set_tls")
+                .doesNotContain("mount", "arch_prctl");
     }
 
     static JsonNode mount(ObjectNode spec, String destination) {
