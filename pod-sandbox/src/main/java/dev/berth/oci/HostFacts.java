@@ -21,8 +21,10 @@ import java.util.function.Function;
  * @param boundingCapabilities the capability bounding set of Berth's own process, names like {@code CAP_CHOWN}
  * @param oomScoreAdj          Berth's own {@code oom_score_adj}; containers never get a lower one
  * @param cgroups              the cgroup version and the controllers containers can use
+ * @param arch                 Java's {@code os.arch} ({@code amd64}, {@code aarch64}), which picks the seccomp
+ *                             architectures and architecture-specific calls
  */
-public record HostFacts(Set<String> boundingCapabilities, int oomScoreAdj, CgroupSupport cgroups) {
+public record HostFacts(Set<String> boundingCapabilities, int oomScoreAdj, CgroupSupport cgroups, String arch) {
 
     public HostFacts {
         boundingCapabilities = boundingCapabilities == null
@@ -46,21 +48,23 @@ public record HostFacts(Set<String> boundingCapabilities, int oomScoreAdj, Cgrou
         try {
             return parse(Files.readString(Path.of("/proc/self/status")),
                     Files.readString(Path.of("/proc/self/oom_score_adj")),
-                    Files.readString(Path.of("/proc/self/mountinfo")), HostFacts::readIfExists);
+                    Files.readString(Path.of("/proc/self/mountinfo")), HostFacts::readIfExists,
+                    System.getProperty("os.arch"));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read host facts from /proc", e);
         }
     }
 
     static HostFacts parse(String procStatus, String oomScoreAdj, String mountInfo,
-                           Function<Path, Optional<String>> read) {
+                           Function<Path, Optional<String>> read, String arch) {
         Set<String> caps = Set.of();
         for (String line : procStatus.split("\n")) {
             if (line.startsWith("CapBnd:")) {
                 caps = Capabilities.fromMask(Long.parseUnsignedLong(line.substring(7).trim(), 16));
             }
         }
-        return new HostFacts(caps, Integer.parseInt(oomScoreAdj.trim()), CgroupSupport.detect(mountInfo, read));
+        return new HostFacts(caps, Integer.parseInt(oomScoreAdj.trim()), CgroupSupport.detect(mountInfo, read),
+                arch);
     }
 
     private static Optional<String> readIfExists(Path file) {

@@ -44,8 +44,10 @@ public final class OciSpecs {
      *
      * @param in everything the spec depends on; {@code in.sandboxFiles()} may be null
      * @return a new, mutable tree the caller may serialise as {@code config.json}
-     * @throws IllegalArgumentException if the CRI config is invalid (no command, relative mount path,
-     *                                  namespaced sysctl of a host namespace ...)
+     * @throws IllegalArgumentException      if the CRI config is invalid (no command, relative mount path,
+     *                                       namespaced sysctl of a host namespace ...)
+     * @throws UnsupportedOperationException if the container asks for RuntimeDefault seccomp on an architecture
+     *                                       Berth's profile does not cover
      */
     public static ObjectNode container(SpecInput in) {
         return container(in, HostDevice::stat);
@@ -111,7 +113,7 @@ public final class OciSpecs {
         }
         LinuxSection.maskedAndReadonly(linux, sc);
         Seccomp.filter(Seccomp.requested(c, in.sandbox()), sc.getPrivileged(), Set.copyOf(caps),
-                in.localhostSeccomp()).ifPresent(seccomp -> linux.set("seccomp", seccomp));
+                in.localhostSeccomp(), host.arch()).ifPresent(seccomp -> linux.set("seccomp", seccomp));
 
         spec.set("annotations", annotationsJson(annotations));
         return spec;

@@ -6,46 +6,30 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.cri.v1.ContainerConfig;
 import dev.berth.cri.v1.PodSandboxConfig;
 import dev.berth.cri.v1.SecurityProfile;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 
 /**
  * The seccomp filter of a container, as the OCI {@code linux.seccomp} object. Pure and stateless.
  *
- * <p>Berth's RuntimeDefault profile allows every system call except those that reach state the container's
- * namespaces do not isolate (kernel modules, keyrings, the clock, swap, accounting, reboot) or that would let a
- * process build new mount or namespace setups; calls a granted capability is meant to unlock (CAP_SYS_ADMIN for
- * mount, CAP_SYS_TIME for the clock, ...) are allowed again when the container holds that capability. Denied
- * calls fail with EPERM, as they would without the capability.
+ * <p>Berth's RuntimeDefault profile denies by default: a call not on its reviewed list fails with EPERM. It
+ * allows what ordinary Linux programs need (files, sockets, signals, memory, threads, clocks, IPC), the calls of
+ * the host's architecture and its compat ABIs, and the calls a capability is meant to unlock (mount and
+ * namespaces with CAP_SYS_ADMIN, ptrace with CAP_SYS_PTRACE, the clock with CAP_SYS_TIME, ...) only when the
+ * container holds that capability. Some calls are allowed for harmless arguments only: {@code clone} without
+ * namespace flags, {@code personality} for the usual personas, {@code socket} but for AF_ALG and AF_VSOCK;
+ * {@code clone3}, whose flags seccomp cannot see, answers ENOSYS so that C libraries fall back to {@code clone}.
+ * Keyrings, io_uring, userfaultfd and obsolete calls are refused whatever the capabilities. The list lives in
+ * {@code seccomp-default.json} next to this class, read once by {@link SeccompDefault}.
+ *
+ * <p>Localhost profiles are passed on as written; privileged and Unconfined containers get no filter.
  */
 public final class Seccomp {
 
     /** The CRI field a Localhost profile comes from, named in errors. */
     public static final String LOCALHOST_FIELD = "linux.security_context.seccomp.localhost_ref";
-
-    private static final int EPERM = 1;
-    private static final int ENOSYS = 38;
-
-    /** Calls no capability unlocks inside a container: obsolete, or global kernel state. */
-    private static final List<String> ALWAYS_DENIED = List.of(
-            "add_key", "keyctl", "request_key", "create_module", "get_kernel_syms", "query_module",
-            "nfsservctl", "uselib", "_sysctl", "sysfs", "ustat", "vm86", "vm86old", "lookup_dcookie");
-
-    /** Calls that a capability is meant to allow, by capability. */
-    private static final List<Map.Entry<String, List<String>>> DENIED_UNLESS = List.of(
-            Map.entry("CAP_SYS_ADMIN", List.of("mount", "umount", "umount2", "pivot_root", "unshare", "setns",
-                    "swapon", "swapoff", "quotactl", "quotactl_fd", "fsopen", "fsconfig", "fsmount", "fspick",
-                    "move_mount", "open_tree", "mount_setattr", "bpf", "perf_event_open", "fanotify_init")),
-            Map.entry("CAP_SYS_MODULE", List.of("init_module", "finit_module", "delete_module")),
-            Map.entry("CAP_SYS_BOOT", List.of("reboot", "kexec_load", "kexec_file_load")),
-            Map.entry("CAP_SYS_TIME", List.of("settimeofday", "stime", "clock_settime", "clock_adjtime")),
-            Map.entry("CAP_SYS_PACCT", List.of("acct")),
-            Map.entry("CAP_SYS_RAWIO", List.of("iopl", "ioperm")),
-            Map.entry("CAP_SYS_NICE", List.of("mbind", "set_mempolicy", "move_pages", "migrate_pages")),
-            Map.entry("CAP_SYSLOG", List.of("syslog")),
-            Map.entry("CAP_DAC_READ_SEARCH", List.of("open_by_handle_at")));
 
     private Seccomp() {
     }
@@ -69,16 +53,19 @@ public final class Seccomp {
      *
      * @param capabilities the container's capabilities, e.g. {@code CAP_SYS_ADMIN}
      * @param localhost    the parsed Localhost profile file; required when the profile is Localhost
+     * @param arch         the host's Java {@code os.arch} ({@code amd64}, {@code aarch64}); used by RuntimeDefault
+     * @throws UnsupportedOperationException if RuntimeDefault applies and Berth's profile does not cover
+     *                                       {@code arch}
      */
     static Optional<ObjectNode> filter(Optional<SecurityProfile> profile, boolean privileged,
-                                       Set<String> capabilities, JsonNode localhost) {
+                                       Set<String> capabilities, JsonNode localhost, String arch) {
         // A privileged container is meant to do everything the host can, as with containerd and CRI-O.
         if (profile.isEmpty() || privileged) {
             return Optional.empty();
         }
         return switch (profile.get().getProfileType()) {
             case Unconfined -> Optional.empty();
-            case RuntimeDefault -> Optional.of(runtimeDefault(capabilities));
+            case RuntimeDefault -> Optional.of(runtimeDefault(capabilities, arch));
             case Localhost -> {
                 if (localhost == null) {
                     throw new IllegalArgumentException(LOCALHOST_FIELD + " " + profile.get().getLocalhostRef()
@@ -91,31 +78,25 @@ public final class Seccomp {
         };
     }
 
-    /** Berth's default profile for a container holding {@code capabilities}. */
-    static ObjectNode runtimeDefault(Set<String> capabilities) {
-        ObjectNode seccomp = Json.object();
-        seccomp.put("defaultAction", "SCMP_ACT_ALLOW");
-        ArrayNode syscalls = seccomp.putArray("syscalls");
-        ArrayNode denied = Json.array();
-        ALWAYS_DENIED.forEach(denied::add);
-        for (Map.Entry<String, List<String>> unlock : DENIED_UNLESS) {
-            if (!capabilities.contains(unlock.getKey())) {
-                unlock.getValue().forEach(denied::add);
+    /**
+     * Berth's default profile for a container holding {@code capabilities} on a host whose Java {@code os.arch} is
+     * {@code arch}.
+     *
+     * @throws UnsupportedOperationException if the profile does not cover {@code arch}
+     */
+    static ObjectNode runtimeDefault(Set<String> capabilities, String arch) {
+        return SeccompDefault.shipped().render(capabilities, arch);
+    }
+
+    /** The names of the calls a filter allows, for some arguments at least. */
+    static SortedSet<String> allowed(JsonNode seccomp) {
+        SortedSet<String> names = new TreeSet<>();
+        for (JsonNode rule : seccomp.path("syscalls")) {
+            if (rule.path("action").asText().equals("SCMP_ACT_ALLOW")) {
+                rule.path("names").forEach(name -> names.add(name.asText()));
             }
         }
-        ObjectNode deny = syscalls.addObject();
-        deny.set("names", denied);
-        deny.put("action", "SCMP_ACT_ERRNO");
-        deny.put("errnoRet", EPERM);
-        if (!capabilities.contains("CAP_SYS_ADMIN")) {
-            // clone3 takes its flags in memory seccomp cannot inspect; ENOSYS makes C libraries fall back to
-            // clone, whose namespace flags then need CAP_SYS_ADMIN like unshare.
-            ObjectNode clone3 = syscalls.addObject();
-            clone3.putArray("names").add("clone3");
-            clone3.put("action", "SCMP_ACT_ERRNO");
-            clone3.put("errnoRet", ENOSYS);
-        }
-        return seccomp;
+        return names;
     }
 
     /**

@@ -22,7 +22,7 @@ final class Fixtures {
         BOUNDING = Set.copyOf(all);
     }
 
-    static final HostFacts HOST_V1 = new HostFacts(BOUNDING, 0, CgroupSupport.fullV1());
+    static final HostFacts HOST_V1 = new HostFacts(BOUNDING, 0, CgroupSupport.fullV1(), "amd64");
     static final NamespacePaths POD_NS = new NamespacePaths(
             "/run/berth/ns/net/sb1", "/run/berth/ns/ipc/sb1", "/run/berth/ns/uts/sb1", "");
     static final ImageSpec IMAGE = new ImageSpec(List.of("/entry"), List.of("cmd1", "cmd2"),

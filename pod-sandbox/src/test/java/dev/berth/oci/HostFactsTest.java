@@ -22,7 +22,7 @@ class HostFactsTest {
 
     @Test
     void parse_boundingWithoutSysResource_omitsIt() {
-        HostFacts f = HostFacts.parse(STATUS, "-500\n", HYBRID, NO_FILES);
+        HostFacts f = HostFacts.parse(STATUS, "-500\n", HYBRID, NO_FILES, "amd64");
 
         assertThat(f.boundingCapabilities()).contains("CAP_CHOWN", "CAP_CHECKPOINT_RESTORE", "CAP_SYS_ADMIN")
                 .doesNotContain("CAP_SYS_RESOURCE").hasSize(40);
@@ -31,7 +31,7 @@ class HostFactsTest {
 
     @Test
     void parse_hybridMounts_isNotV2() {
-        HostFacts f = HostFacts.parse(STATUS, "0", HYBRID, NO_FILES);
+        HostFacts f = HostFacts.parse(STATUS, "0", HYBRID, NO_FILES, "amd64");
 
         assertThat(f.cgroupV2()).isFalse();
         assertThat(f.cgroups().controllers()).containsExactly("cpu");
@@ -39,7 +39,7 @@ class HostFactsTest {
 
     @Test
     void parse_unifiedMount_isV2() {
-        assertThat(HostFacts.parse(STATUS, "0", UNIFIED, NO_FILES).cgroupV2()).isTrue();
+        assertThat(HostFacts.parse(STATUS, "0", UNIFIED, NO_FILES, "amd64").cgroupV2()).isTrue();
     }
 
     @Test
@@ -48,5 +48,6 @@ class HostFactsTest {
 
         assertThat(f.boundingCapabilities()).isNotEmpty().allMatch(c -> c.startsWith("CAP_"));
         assertThat(f.oomScoreAdj()).isBetween(-1000, 1000);
+        assertThat(f.arch()).isEqualTo(System.getProperty("os.arch")).isNotBlank();
     }
 }

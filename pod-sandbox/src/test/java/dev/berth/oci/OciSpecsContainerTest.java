@@ -23,6 +23,7 @@ import dev.berth.cri.v1.LinuxSandboxSecurityContext;
 import dev.berth.cri.v1.NamespaceMode;
 import dev.berth.cri.v1.NamespaceOption;
 import dev.berth.cri.v1.PodSandboxConfig;
+import dev.berth.cri.v1.SecurityProfile;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -178,7 +179,7 @@ class OciSpecsContainerTest {
     void container_oomScoreAdj_neverBelowBerths(int requested, int own, int expected) {
         ContainerConfig c = runnable().setLinux(LinuxContainerConfig.newBuilder()
                 .setResources(LinuxContainerResources.newBuilder().setOomScoreAdj(requested))).build();
-        HostFacts host = new HostFacts(Fixtures.BOUNDING, own, CgroupSupport.fullV1());
+        HostFacts host = new HostFacts(Fixtures.BOUNDING, own, CgroupSupport.fullV1(), "amd64");
 
         assertThat(OciSpecs.container(input(c, sandbox().build(), POD_NS, host)).at("/process/oomScoreAdj").asInt())
                 .isEqualTo(expected);
@@ -218,7 +219,7 @@ class OciSpecsContainerTest {
     void container_cgroupV2_addsCgroupNamespaceAndUnified() {
         ContainerConfig c = runnable().setLinux(LinuxContainerConfig.newBuilder().setResources(
                 LinuxContainerResources.newBuilder().putUnified("memory.high", "100000"))).build();
-        HostFacts v2 = new HostFacts(Fixtures.BOUNDING, 0, CgroupSupport.fullV2());
+        HostFacts v2 = new HostFacts(Fixtures.BOUNDING, 0, CgroupSupport.fullV2(), "amd64");
 
         ObjectNode s2 = OciSpecs.container(input(c, sandbox().build(), POD_NS, v2));
         ObjectNode s1 = OciSpecs.container(input(c, sandbox().build(), POD_NS, HOST_V1));
@@ -272,7 +273,7 @@ class OciSpecsContainerTest {
                                                                List<String> present) {
         Set<String> controllers = new java.util.TreeSet<>(CgroupSupport.fullV1().controllers());
         controllers.removeAll(missing);
-        HostFacts host = new HostFacts(Fixtures.BOUNDING, 0, new CgroupSupport(false, controllers, true));
+        HostFacts host = new HostFacts(Fixtures.BOUNDING, 0, new CgroupSupport(false, controllers, true), "amd64");
         ContainerConfig c = runnable().setLinux(LinuxContainerConfig.newBuilder().setResources(kubeletLimits()))
                 .build();
 
@@ -301,7 +302,7 @@ class OciSpecsContainerTest {
     @Test
     void container_noSwapAccounting_keepsMemoryLimitDropsSwap() {
         HostFacts host = new HostFacts(Fixtures.BOUNDING, 0,
-                new CgroupSupport(false, CgroupSupport.fullV1().controllers(), false));
+                new CgroupSupport(false, CgroupSupport.fullV1().controllers(), false), "amd64");
         ContainerConfig c = runnable().setLinux(LinuxContainerConfig.newBuilder().setResources(kubeletLimits()))
                 .build();
 
@@ -312,7 +313,7 @@ class OciSpecsContainerTest {
     @Test
     void container_v2WithoutHugetlbOrRdma_dropsTheirUnifiedKeysAndHugepages() {
         HostFacts host = new HostFacts(Fixtures.BOUNDING, 0,
-                new CgroupSupport(true, Set.of("cpu", "cpuset", "memory", "pids"), true));
+                new CgroupSupport(true, Set.of("cpu", "cpuset", "memory", "pids"), true), "amd64");
         ContainerConfig c = runnable().setLinux(LinuxContainerConfig.newBuilder().setResources(kubeletLimits()))
                 .build();
 
@@ -401,6 +402,21 @@ class OciSpecsContainerTest {
         assertThat(s.at("/linux").has("seccomp")).isFalse();
         assertThat(s.at("/process").has("apparmorProfile")).isFalse();
         assertThat(s.at("/process").has("rlimits")).isFalse();
+    }
+
+    @Test
+    void container_runtimeDefaultSeccomp_followsHostArchAndEffectiveCapabilities() {
+        ContainerConfig c = withSecurity(LinuxContainerSecurityContext.newBuilder()
+                .setSeccomp(SecurityProfile.newBuilder().setProfileType(SecurityProfile.ProfileType.RuntimeDefault))
+                .setCapabilities(Capability.newBuilder().addAddCapabilities("SYS_PTRACE")));
+        HostFacts arm = new HostFacts(Fixtures.BOUNDING, 0, CgroupSupport.fullV2(), "aarch64");
+
+        ObjectNode s = OciSpecs.container(input(c, sandbox().build(), POD_NS, arm));
+
+        assertThat(s.at("/linux/seccomp/architectures").toString())
+                .isEqualTo("[\"SCMP_ARCH_AARCH64\",\"SCMP_ARCH_ARM\"]");
+        assertThat(Seccomp.allowed(s.at("/linux/seccomp"))).contains("ptrace", "chroot", "set_tls")
+                .doesNotContain("mount", "arch_prctl");
     }
 
     static JsonNode mount(ObjectNode spec, String destination) {

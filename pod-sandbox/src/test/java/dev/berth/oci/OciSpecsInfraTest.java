@@ -51,7 +51,7 @@ class OciSpecsInfraTest {
     @Test
     void infra_oomScoreAdj_clampedToBerths() {
         assertThat(infra(Fixtures.HOST_V1).at("/process/oomScoreAdj").asInt()).isZero();
-        assertThat(infra(new HostFacts(Fixtures.BOUNDING, -999, CgroupSupport.fullV1())).at("/process/oomScoreAdj").asInt())
+        assertThat(infra(new HostFacts(Fixtures.BOUNDING, -999, CgroupSupport.fullV1(), "amd64")).at("/process/oomScoreAdj").asInt())
                 .isEqualTo(-998);
     }
 
