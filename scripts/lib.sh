@@ -2,8 +2,11 @@
 
 # Packages Berth drives at run time.
 BERTH_RUNTIME_PACKAGES="runc conmon catatonit containernetworking-plugins iproute2 iptables util-linux mount socat maven"
-# Packages only the tests need: a registry on loopback, busybox to build test images, ping for the pod IP.
-BERTH_TEST_PACKAGES="docker-registry busybox-static iputils-ping"
+# Packages only the tests need: a registry on loopback, busybox to build test images, ping for the pod IP,
+# a C compiler and static libc for the syscall probe, Apache httpd to run in a test image.
+BERTH_TEST_PACKAGES="docker-registry busybox-static iputils-ping gcc libc6-dev apache2-bin"
+# Where the tests find programs unpacked from Debian packages that would start a service if installed.
+BERTH_TEST_PROGRAMS=/var/cache/berth-test
 
 die() {
     echo "berth: $*" >&2
@@ -22,6 +25,24 @@ ensure_packages() {
         apt-get update -q >/dev/null
         DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
     fi
+}
+
+# Unpacks the named Debian packages under $BERTH_TEST_PROGRAMS/<package> without installing them: the tests
+# put their programs (e.g. nginx) into images, and installing them would start their services on the host.
+ensure_unpacked() {
+    local package
+    for package in "$@"; do
+        [ -d "$BERTH_TEST_PROGRAMS/$package" ] && continue
+        local work
+        work=$(mktemp -d)
+        (cd "$work" && apt-get download -q "$package" >/dev/null 2>&1) \
+            || { apt-get update -q >/dev/null && (cd "$work" && apt-get download -q "$package" >/dev/null 2>&1); } \
+            || die "cannot download the Debian package $package"
+        mkdir -p "$BERTH_TEST_PROGRAMS"
+        dpkg-deb -x "$work"/"$package"_*.deb "$work/root"
+        mv "$work/root" "$BERTH_TEST_PROGRAMS/$package"
+        rm -rf "$work"
+    done
 }
 
 # Prints a JAVA_HOME whose java is version 21 or newer: $JAVA_HOME if it qualifies, else the newest under

@@ -7,4 +7,5 @@ cd "$(dirname "$0")/.."
 
 [ "$(id -u)" = 0 ] || die "the integration tests need root"
 ensure_packages $BERTH_RUNTIME_PACKAGES $BERTH_TEST_PACKAGES
+ensure_unpacked nginx
 run_maven verify "$@"

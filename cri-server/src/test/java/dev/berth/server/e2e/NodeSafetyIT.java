@@ -5,6 +5,7 @@ import static dev.berth.server.e2e.PodLifecycleIT.output;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.berth.cri.v1.Capability;
 import dev.berth.cri.v1.ContainerConfig;
 import dev.berth.cri.v1.ContainerMetadata;
 import dev.berth.cri.v1.ContainerState;
@@ -17,6 +18,7 @@ import dev.berth.cri.v1.HugepageLimit;
 import dev.berth.cri.v1.ImageSpec;
 import dev.berth.cri.v1.LinuxContainerConfig;
 import dev.berth.cri.v1.LinuxContainerResources;
+import dev.berth.cri.v1.LinuxContainerSecurityContext;
 import dev.berth.cri.v1.ListImagesRequest;
 import dev.berth.cri.v1.ListPodSandboxRequest;
 import dev.berth.cri.v1.PodSandboxConfig;
@@ -24,8 +26,10 @@ import dev.berth.cri.v1.PodSandboxMetadata;
 import dev.berth.cri.v1.PullImageRequest;
 import dev.berth.cri.v1.RemovePodSandboxRequest;
 import dev.berth.cri.v1.RunPodSandboxRequest;
+import dev.berth.cri.v1.SecurityProfile;
 import dev.berth.cri.v1.StartContainerRequest;
 import dev.berth.cri.v1.StopPodSandboxRequest;
+import dev.berth.fixtures.HostPrograms;
 import dev.berth.fixtures.LayerBuilder;
 import dev.berth.fixtures.Leaks;
 import dev.berth.fixtures.LocalRegistry;
@@ -57,6 +61,10 @@ class NodeSafetyIT {
     private static final String IMAGE = "registry.k8s.io/e2e/busybox:safety";
     private static final String SUID_IMAGE = "registry.k8s.io/e2e/suid:safety";
     private static final String DEVICE_IMAGE = "registry.k8s.io/e2e/devices:safety";
+    private static final String PROBE_IMAGE = "registry.k8s.io/e2e/probe:safety";
+    private static final String NGINX_IMAGE = "registry.k8s.io/e2e/nginx:safety";
+    private static final String HTTPD_IMAGE = "registry.k8s.io/e2e/httpd:safety";
+    private static final String PROBE = "/" + HostPrograms.PROBE_PATH;
     /** A set-uid-root copy of busybox, as a hostile or careless image would ship a root shell. */
     private static final String SUID_PROGRAM = "suid-busybox-probe";
 
@@ -75,6 +83,10 @@ class NodeSafetyIT {
                 .file("bin/" + SUID_PROGRAM, Files.readAllBytes(Path.of("/usr/bin/busybox")), 04755).tar()));
         TestImages.pushBusybox(registry.endpoint(), "e2e/devices", "safety", Map.of(), List.of(new LayerBuilder()
                 .device("dev/host-disk", true, 8, 0, 0666).tar()));
+        TestImages.pushBusybox(registry.endpoint(), "e2e/probe", "safety", Map.of(), List.of(new LayerBuilder()
+                .file(HostPrograms.PROBE_PATH, HostPrograms.syscallProbe(Files.createDirectories(dir.resolve("cc"))),
+                        0755).tar()));
+        pushWebServers();
         Path berth = Files.createDirectories(dir.resolve("berth"));
         Files.setPosixFilePermissions(berth, PosixFilePermissions.fromString("rwxr-xr-x"));
         daemon = DaemonProcess.start(berth, registry.endpoint());
@@ -216,6 +228,141 @@ class NodeSafetyIT {
                 .contains("sleep 600");
         assertThat(output("ps", "-eo", "args")).as("processes on the host").doesNotContain("sleep 432");
         removePod(podId);
+    }
+
+    @Test
+    void seccompRuntimeDefault_deniesWhatTheListLeavesOut_andCapabilitiesUnlockTheirCalls() throws Exception {
+        pull(PROBE_IMAGE);
+        PodSandboxConfig pod = podConfig("seccomp");
+        String podId = runPod(pod);
+        String confined = startProbe(podId, pod, "confined", SecurityProfile.ProfileType.RuntimeDefault);
+        String unconfined = startProbe(podId, pod, "unconfined", SecurityProfile.ProfileType.Unconfined);
+        String admin = startProbe(podId, pod, "admin", SecurityProfile.ProfileType.RuntimeDefault, "SYS_ADMIN");
+        String tracer = startProbe(podId, pod, "tracer", SecurityProfile.ProfileType.RuntimeDefault, "SYS_PTRACE");
+
+        for (String call : List.of("keyctl", "add_key", "unshare", "ptrace", "mount", "clone-newns",
+                "io_uring_setup", "personality-bad")) {
+            assertThat(probe(confined, call)).as(call + " under RuntimeDefault").isEqualTo(call + " errno=1");
+        }
+        assertThat(probe(confined, "clone3")).as("clone3 falls back to clone").startsWith("clone3 errno=38");
+        for (String call : List.of("clone", "socket-inet", "chroot", "personality-query")) {
+            assertThat(probe(confined, call)).as(call + " under RuntimeDefault").isEqualTo(call + " ok");
+        }
+        for (String call : List.of("keyctl", "add_key", "ptrace", "io_uring_setup")) {
+            assertThat(probe(unconfined, call)).as(call + " Unconfined").isEqualTo(call + " ok");
+        }
+        assertThat(probe(admin, "unshare")).isEqualTo("unshare ok");
+        assertThat(probe(admin, "mount")).isEqualTo("mount ok");
+        assertThat(probe(admin, "keyctl")).as("no capability unlocks keyrings").isEqualTo("keyctl errno=1");
+        assertThat(probe(tracer, "ptrace")).isEqualTo("ptrace ok");
+        assertThat(probe(tracer, "unshare")).isEqualTo("unshare errno=1");
+
+        // everyday programs are not hurt: busybox's applets, with threads, sockets, pipes and processes
+        ExecSyncResponse busybox = exec(confined, 30, "sh", "-c", "ls / >/dev/null && ps >/dev/null && date"
+                + " && id && tar cf /tmp/t.tar /etc && sort /etc/passwd | head -1 && nc -l -p 9000 -e true &"
+                + " sleep 0.2; echo | nc 127.0.0.1 9000; wait; grep Seccomp: /proc/self/status");
+        assertThat(busybox.getExitCode()).as(busybox.getStderr().toStringUtf8()).isZero();
+        assertThat(busybox.getStdout().toStringUtf8()).containsPattern("Seccomp:\\s+2");
+        removePod(podId);
+    }
+
+    @Test
+    void webServers_nginxAndApacheHttpd_serveUnderRuntimeDefault() throws Exception {
+        pull(NGINX_IMAGE);
+        pull(HTTPD_IMAGE);
+        pull(IMAGE);
+        PodSandboxConfig pod = podConfig("web");
+        String podId = runPod(pod);
+        String nginx = startContainer(podId, pod, NGINX_IMAGE, ContainerConfig.newBuilder()
+                .setMetadata(ContainerMetadata.newBuilder().setName("nginx"))
+                .addCommand("/usr/sbin/nginx").addArgs("-e").addArgs("stderr").addArgs("-c")
+                .addArgs("/etc/nginx/nginx.conf")
+                .setLinux(runtimeDefault()));
+        String httpd = startContainer(podId, pod, HTTPD_IMAGE, ContainerConfig.newBuilder()
+                .setMetadata(ContainerMetadata.newBuilder().setName("httpd"))
+                .addCommand("/usr/sbin/apache2").addArgs("-DFOREGROUND").addArgs("-f")
+                .addArgs("/etc/apache2/httpd.conf")
+                .setLinux(runtimeDefault()));
+        String client = startContainer(podId, pod, IMAGE, ContainerConfig.newBuilder()
+                .setMetadata(ContainerMetadata.newBuilder().setName("client"))
+                .addCommand("sleep").addArgs("600").setLinux(runtimeDefault()));
+
+        for (String url : List.of("http://127.0.0.1:8080/index.html", "http://127.0.0.1:8081/index.html")) {
+            String body = await(Duration.ofSeconds(30), () -> exec(client, 10, "wget", "-q", "-O-", url)
+                    .getStdout().toStringUtf8(), out -> out.contains("served"));
+            assertThat(body).as(url).isEqualTo("served\n");
+        }
+        assertThat(status(nginx).getState()).isEqualTo(ContainerState.CONTAINER_RUNNING);
+        assertThat(status(httpd).getState()).isEqualTo(ContainerState.CONTAINER_RUNNING);
+        assertThat(exec(httpd, 10, "/usr/sbin/apache2", "-v").getStdout().toStringUtf8()).contains("Apache");
+        removePod(podId);
+    }
+
+    /** nginx and Apache httpd from this host's Debian packages, each with a configuration for port 8080/8081. */
+    private static void pushWebServers() {
+        Map<String, String> site = Map.of("srv/index.html", "served\n");
+        Map<String, String> nginxFiles = new java.util.HashMap<>(site);
+        nginxFiles.put("etc/nginx/nginx.conf", """
+                daemon off;
+                worker_processes 2;
+                user nobody nogroup;
+                pid /tmp/nginx.pid;
+                events { worker_connections 64; }
+                http {
+                    access_log off;
+                    client_body_temp_path /tmp/nginx-body;
+                    proxy_temp_path /tmp/nginx-proxy;
+                    fastcgi_temp_path /tmp/nginx-fastcgi;
+                    uwsgi_temp_path /tmp/nginx-uwsgi;
+                    scgi_temp_path /tmp/nginx-scgi;
+                    server { listen 8080; root /srv; }
+                }
+                """);
+        TestImages.pushBusybox(registry.endpoint(), "e2e/nginx", "safety", Map.of(), List.of(HostPrograms.layer(
+                Map.of(HostPrograms.NGINX, "usr/sbin/nginx"), nginxFiles)));
+        Map<String, String> httpdFiles = new java.util.HashMap<>(site);
+        httpdFiles.put("etc/apache2/httpd.conf", """
+                ServerRoot /etc/apache2
+                LoadModule mpm_event_module %1$s/mod_mpm_event.so
+                LoadModule authz_core_module %1$s/mod_authz_core.so
+                Listen 8081
+                ServerName web
+                User nobody
+                Group nogroup
+                PidFile /tmp/httpd.pid
+                DefaultRuntimeDir /tmp
+                ErrorLog /dev/stderr
+                DocumentRoot /srv
+                """.formatted(HostPrograms.APACHE_MODULES));
+        Map<Path, String> httpdPrograms = new java.util.LinkedHashMap<>();
+        httpdPrograms.put(HostPrograms.APACHE, "usr/sbin/apache2");
+        for (String module : List.of("mod_mpm_event.so", "mod_authz_core.so")) {
+            Path so = HostPrograms.APACHE_MODULES.resolve(module);
+            httpdPrograms.put(so, so.toString().substring(1));
+        }
+        TestImages.pushBusybox(registry.endpoint(), "e2e/httpd", "safety", Map.of(),
+                List.of(HostPrograms.layer(httpdPrograms, httpdFiles)));
+    }
+
+    private static LinuxContainerConfig.Builder runtimeDefault() {
+        return LinuxContainerConfig.newBuilder().setSecurityContext(LinuxContainerSecurityContext.newBuilder()
+                .setSeccomp(SecurityProfile.newBuilder().setProfileType(SecurityProfile.ProfileType.RuntimeDefault)));
+    }
+
+    private static String startProbe(String podId, PodSandboxConfig pod, String name,
+                                     SecurityProfile.ProfileType profile, String... addCapabilities) {
+        return startContainer(podId, pod, PROBE_IMAGE, ContainerConfig.newBuilder()
+                .setMetadata(ContainerMetadata.newBuilder().setName(name))
+                .addCommand("sleep").addArgs("600")
+                .setLinux(LinuxContainerConfig.newBuilder().setSecurityContext(LinuxContainerSecurityContext
+                        .newBuilder().setSeccomp(SecurityProfile.newBuilder().setProfileType(profile))
+                        .setCapabilities(Capability.newBuilder().addAllAddCapabilities(List.of(addCapabilities))))));
+    }
+
+    /** What the probe printed for {@code call}, without the kernel's message. */
+    private static String probe(String container, String call) {
+        String out = exec(container, 10, PROBE, call).getStdout().toStringUtf8().strip();
+        return out.replaceFirst("^(\\S+ errno=\\d+).*", "$1");
     }
 
     private static String asNobody(String command) throws IOException, InterruptedException {
