@@ -2,9 +2,9 @@ package dev.berth.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.berth.fixtures.LayerBuilder;
 import dev.berth.fixtures.Leaks;
 import java.io.ByteArrayInputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -19,9 +19,9 @@ class OverlayWhiteoutIT {
     @Test
     void mount_layerWithWhiteoutAndOpaqueDir_hidesLowerEntries() throws Exception {
         Set<String> mountsBefore = Leaks.mounts();
-        byte[] lower = new TarBuilder().dir("etc", 0755).file("etc/keep", "k", 0644).file("etc/gone", "g", 0644)
+        byte[] lower = new LayerBuilder().dir("etc", 0755).file("etc/keep", "k", 0644).file("etc/gone", "g", 0644)
                 .dir("var", 0755).file("var/old", "o", 0644).tar();
-        byte[] upper = new TarBuilder().file("etc/.wh.gone", "", 0644)
+        byte[] upper = new LayerBuilder().file("etc/.wh.gone", "", 0644)
                 .dir("var", 0755).file("var/.wh..wh..opq", "", 0644).file("var/new", "n", 0644).tar();
         List<String> chains = Digests.chainIds(List.of(Digests.of(lower), Digests.of(upper)));
         LayerStore layers = new LayerStore(root, new LayerUnpacker(Posix.isRoot(), false));

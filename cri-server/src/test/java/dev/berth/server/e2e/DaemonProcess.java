@@ -1,7 +1,16 @@
 package dev.berth.server.e2e;
 
+import dev.berth.cri.v1.ContainerConfig;
+import dev.berth.cri.v1.ContainerStatus;
+import dev.berth.cri.v1.ContainerStatusRequest;
+import dev.berth.cri.v1.CreateContainerRequest;
 import dev.berth.cri.v1.ImageServiceGrpc;
+import dev.berth.cri.v1.ImageSpec;
+import dev.berth.cri.v1.PodSandboxConfig;
+import dev.berth.cri.v1.PodSandboxMetadata;
+import dev.berth.cri.v1.RunPodSandboxRequest;
 import dev.berth.cri.v1.RuntimeServiceGrpc;
+import dev.berth.cri.v1.StartContainerRequest;
 import dev.berth.cri.v1.VersionRequest;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
@@ -16,6 +25,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -154,6 +164,33 @@ final class DaemonProcess implements AutoCloseable {
 
     ImageServiceGrpc.ImageServiceBlockingStub images() {
         return ImageServiceGrpc.newBlockingStub(channel).withDeadlineAfter(120, TimeUnit.SECONDS);
+    }
+
+    /** A pod config of the test namespace {@code namespace} named {@code name}, with a fresh uid and log directory. */
+    PodSandboxConfig podConfig(String namespace, String name) {
+        String uid = UUID.randomUUID().toString();
+        return PodSandboxConfig.newBuilder()
+                .setMetadata(PodSandboxMetadata.newBuilder().setName(name).setNamespace(namespace).setUid(uid))
+                .setHostname(name)
+                .setLogDirectory(logDir.resolve(uid).toString())
+                .build();
+    }
+
+    String runPod(PodSandboxConfig config) {
+        return runtime().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(config).build()).getPodSandboxId();
+    }
+
+    /** Creates and starts a container of {@code image} in the pod; its log goes to {@code <name>.log}. */
+    String startContainer(String podId, PodSandboxConfig pod, String image, ContainerConfig.Builder config) {
+        config.setImage(ImageSpec.newBuilder().setImage(image)).setLogPath(config.getMetadata().getName() + ".log");
+        String id = runtime().createContainer(CreateContainerRequest.newBuilder().setPodSandboxId(podId)
+                .setSandboxConfig(pod).setConfig(config).build()).getContainerId();
+        runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(id).build());
+        return id;
+    }
+
+    ContainerStatus containerStatus(String id) {
+        return runtime().containerStatus(ContainerStatusRequest.newBuilder().setContainerId(id).build()).getStatus();
     }
 
     long pid() {

@@ -5,29 +5,26 @@ import static dev.berth.server.e2e.PodLifecycleIT.output;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.protobuf.ByteString;
 import dev.berth.cri.v1.Capability;
 import dev.berth.cri.v1.ContainerConfig;
 import dev.berth.cri.v1.ContainerMetadata;
 import dev.berth.cri.v1.ContainerState;
 import dev.berth.cri.v1.ContainerStatus;
-import dev.berth.cri.v1.ContainerStatusRequest;
-import dev.berth.cri.v1.CreateContainerRequest;
 import dev.berth.cri.v1.ExecSyncRequest;
 import dev.berth.cri.v1.ExecSyncResponse;
 import dev.berth.cri.v1.HugepageLimit;
 import dev.berth.cri.v1.ImageSpec;
+import dev.berth.cri.v1.KeyValue;
 import dev.berth.cri.v1.LinuxContainerConfig;
 import dev.berth.cri.v1.LinuxContainerResources;
 import dev.berth.cri.v1.LinuxContainerSecurityContext;
 import dev.berth.cri.v1.ListImagesRequest;
 import dev.berth.cri.v1.ListPodSandboxRequest;
 import dev.berth.cri.v1.PodSandboxConfig;
-import dev.berth.cri.v1.PodSandboxMetadata;
 import dev.berth.cri.v1.PullImageRequest;
 import dev.berth.cri.v1.RemovePodSandboxRequest;
-import dev.berth.cri.v1.RunPodSandboxRequest;
 import dev.berth.cri.v1.SecurityProfile;
-import dev.berth.cri.v1.StartContainerRequest;
 import dev.berth.cri.v1.StopPodSandboxRequest;
 import dev.berth.fixtures.HostPrograms;
 import dev.berth.fixtures.LayerBuilder;
@@ -43,7 +40,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -151,7 +147,7 @@ class NodeSafetyIT {
         String id = startContainer(podId, pod, SUID_IMAGE, ContainerConfig.newBuilder()
                 .setMetadata(ContainerMetadata.newBuilder().setName("holder"))
                 .addCommand("sleep").addArgs("600")
-                .addEnvs(dev.berth.cri.v1.KeyValue.newBuilder().setKey("DB_PASSWORD").setValue(com.google.protobuf.ByteString.copyFromUtf8("hunter2"))));
+                .addEnvs(KeyValue.newBuilder().setKey("DB_PASSWORD").setValue(ByteString.copyFromUtf8("hunter2"))));
         Path root = daemon.dir.resolve("root");
         Path state = daemon.dir.resolve("state");
         Path spec = state.resolve("containers").resolve(id).resolve("config.json");
@@ -389,31 +385,20 @@ class NodeSafetyIT {
     }
 
     private static PodSandboxConfig podConfig(String name) {
-        String uid = UUID.randomUUID().toString();
-        return PodSandboxConfig.newBuilder()
-                .setMetadata(PodSandboxMetadata.newBuilder().setName(name).setNamespace("safety").setUid(uid))
-                .setHostname(name)
-                .setLogDirectory(daemon.logDir.resolve(uid).toString())
-                .build();
+        return daemon.podConfig("safety", name);
     }
 
     private static String runPod(PodSandboxConfig config) {
-        return daemon.runtime().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(config).build())
-                .getPodSandboxId();
+        return daemon.runPod(config);
     }
 
     private static String startContainer(String podId, PodSandboxConfig pod, String image,
                                          ContainerConfig.Builder config) {
-        config.setImage(ImageSpec.newBuilder().setImage(image)).setLogPath(config.getMetadata().getName() + ".log");
-        String id = daemon.runtime().createContainer(CreateContainerRequest.newBuilder().setPodSandboxId(podId)
-                .setSandboxConfig(pod).setConfig(config).build()).getContainerId();
-        daemon.runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(id).build());
-        return id;
+        return daemon.startContainer(podId, pod, image, config);
     }
 
     private static ContainerStatus status(String id) {
-        return daemon.runtime().containerStatus(ContainerStatusRequest.newBuilder().setContainerId(id).build())
-                .getStatus();
+        return daemon.containerStatus(id);
     }
 
     /** Removes the pod and checks that nothing of it is left. */

@@ -8,7 +8,6 @@ import dev.berth.cri.v1.ContainerMetadata;
 import dev.berth.cri.v1.ContainerState;
 import dev.berth.cri.v1.ContainerStatsFilter;
 import dev.berth.cri.v1.ContainerStatus;
-import dev.berth.cri.v1.ContainerStatusRequest;
 import dev.berth.cri.v1.CreateContainerRequest;
 import dev.berth.cri.v1.DNSConfig;
 import dev.berth.cri.v1.ExecSyncRequest;
@@ -353,27 +352,16 @@ class PodLifecycleIT {
     }
 
     private static PodSandboxConfig podConfig(String name) {
-        String uid = UUID.randomUUID().toString();
-        return PodSandboxConfig.newBuilder()
-                .setMetadata(PodSandboxMetadata.newBuilder().setName(name).setNamespace("e2e").setUid(uid))
-                .setHostname(name)
-                .setLogDirectory(daemon.logDir.resolve(uid).toString())
-                .build();
+        return daemon.podConfig("e2e", name);
     }
 
     private static String runPod(PodSandboxConfig podConfig) {
-        return daemon.runtime().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(podConfig).build())
-                .getPodSandboxId();
+        return daemon.runPod(podConfig);
     }
 
     /** Creates and starts a container of the test image; its log goes to {@code <name>.log}. */
     private static String startContainer(String podId, PodSandboxConfig podConfig, ContainerConfig.Builder config) {
-        config.setImage(ImageSpec.newBuilder().setImage(IMAGE))
-                .setLogPath(config.getMetadata().getName() + ".log");
-        String containerId = daemon.runtime().createContainer(CreateContainerRequest.newBuilder()
-                .setPodSandboxId(podId).setSandboxConfig(podConfig).setConfig(config).build()).getContainerId();
-        daemon.runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(containerId).build());
-        return containerId;
+        return daemon.startContainer(podId, podConfig, IMAGE, config);
     }
 
     private static dev.berth.cri.v1.ImageServiceGrpc.ImageServiceBlockingStub images() {
@@ -483,8 +471,7 @@ class PodLifecycleIT {
     }
 
     private static ContainerStatus status(String id) {
-        return daemon.runtime().containerStatus(ContainerStatusRequest.newBuilder().setContainerId(id).build())
-                .getStatus();
+        return daemon.containerStatus(id);
     }
 
     static <T> T await(Duration timeout, Supplier<T> probe, java.util.function.Predicate<T> done)

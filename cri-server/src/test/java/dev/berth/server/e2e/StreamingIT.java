@@ -8,8 +8,6 @@ import dev.berth.cri.v1.ContainerConfig;
 import dev.berth.cri.v1.ContainerMetadata;
 import dev.berth.cri.v1.ContainerState;
 import dev.berth.cri.v1.ContainerStatus;
-import dev.berth.cri.v1.ContainerStatusRequest;
-import dev.berth.cri.v1.CreateContainerRequest;
 import dev.berth.cri.v1.ExecRequest;
 import dev.berth.cri.v1.ImageSpec;
 import dev.berth.cri.v1.ListPodSandboxRequest;
@@ -20,7 +18,6 @@ import dev.berth.cri.v1.PullImageRequest;
 import dev.berth.cri.v1.RemoveImageRequest;
 import dev.berth.cri.v1.RemovePodSandboxRequest;
 import dev.berth.cri.v1.RunPodSandboxRequest;
-import dev.berth.cri.v1.StartContainerRequest;
 import dev.berth.cri.v1.StopPodSandboxRequest;
 import dev.berth.fixtures.LocalRegistry;
 import dev.berth.fixtures.TestImages;
@@ -110,16 +107,11 @@ class StreamingIT {
     }
 
     private static String startContainer(ContainerConfig.Builder config) {
-        config.setImage(ImageSpec.newBuilder().setImage(IMAGE)).setLogPath(config.getMetadata().getName() + ".log");
-        String id = daemon.runtime().createContainer(CreateContainerRequest.newBuilder().setPodSandboxId(podId)
-                .setSandboxConfig(podConfig).setConfig(config).build()).getContainerId();
-        daemon.runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(id).build());
-        return id;
+        return daemon.startContainer(podId, podConfig, IMAGE, config);
     }
 
     private static ContainerStatus status(String id) {
-        return daemon.runtime().containerStatus(ContainerStatusRequest.newBuilder().setContainerId(id).build())
-                .getStatus();
+        return daemon.containerStatus(id);
     }
 
     @Test
