@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 /** The one JSON mapper of this package; thread-safe once configured. */
 final class Json {
 
-    static final ObjectMapper MAPPER = new ObjectMapper();
+    static final ObjectMapper MAPPER = dev.berth.host.Json.MAPPER;
 
     private Json() {
     }

@@ -52,6 +52,32 @@ public interface LibC {
 
     int geteuid();
 
+    // file descriptors and unix sockets (conmon's attach socket is SOCK_SEQPACKET, which the JDK lacks)
+    int open(String path, int flags);
+
+    int close(int fd);
+
+    int socket(int domain, int type, int protocol);
+
+    int connect(int fd, byte[] address, int length);
+
+    long recv(int fd, byte[] buffer, long length, int flags);
+
+    long send(int fd, byte[] buffer, long length, int flags);
+
+    int shutdown(int fd, int how);
+
+    // pseudo-terminals
+    int posix_openpt(int flags);
+
+    int grantpt(int fd);
+
+    int unlockpt(int fd);
+
+    String ptsname(int fd);
+
+    int ioctl(int fd, jnr.ffi.NativeLong request, byte[] argument);
+
     String strerror(int errnum);
 
     static LibC get() {

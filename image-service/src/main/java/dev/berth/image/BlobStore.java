@@ -1,5 +1,7 @@
 package dev.berth.image;
 
+import dev.berth.host.AtomicFiles;
+import dev.berth.host.FileTrees;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -26,7 +28,7 @@ final class BlobStore {
         this.ingest = root.resolve("ingest");
         Files.createDirectories(blobs);
         Files.createDirectories(ingest);
-        AtomicFiles.deleteTree(ingest); // half-written downloads of an earlier run
+        FileTrees.deleteRecursively(ingest); // half-written downloads of an earlier run
         Files.createDirectories(ingest);
     }
 

@@ -1,5 +1,9 @@
 package dev.berth.image;
 
+import dev.berth.host.AtomicFiles;
+import dev.berth.host.Clock;
+import dev.berth.host.Json;
+import dev.berth.host.KeyedLocks;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -81,7 +85,7 @@ public final class ImageStore implements Images {
                 Path file = Rootfs.record(dir);
                 if (Files.isRegularFile(file)) {
                     try {
-                        RootfsRecord record = AtomicFiles.JSON.readValue(file.toFile(), RootfsRecord.class);
+                        RootfsRecord record = Json.MAPPER.readValue(file.toFile(), RootfsRecord.class);
                         rootfs.put(record.containerId(), record);
                     } catch (IOException e) {
                         LOG.warn("unreadable rootfs record {}: {}", file, e.getMessage());
@@ -323,7 +327,7 @@ public final class ImageStore implements Images {
                 totals[1] += layer[1] - 1; // the walk above counted the layer's top directory already
             }
             layerUsage.keySet().retainAll(layerDirs);
-            return new FsUsage(root, totals[0], totals[1], nowNanos());
+            return new FsUsage(root, totals[0], totals[1], Clock.SYSTEM.nowNanos());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -336,7 +340,7 @@ public final class ImageStore implements Images {
     public Optional<FsUsage> containerFsUsage(String containerId) {
         Rootfs.checkId(containerId);
         Path upper = containers.resolve(containerId).resolve("upper");
-        long now = nowNanos();
+        long now = Clock.SYSTEM.nowNanos();
         try {
             if (!Files.isDirectory(upper)) {
                 return Optional.empty();
@@ -347,11 +351,6 @@ public final class ImageStore implements Images {
             throw new ImageException(ImageException.Kind.FAILED, "measuring the writable layer of " + containerId
                     + ": " + e.getMessage(), e);
         }
-    }
-
-    private static long nowNanos() {
-        java.time.Instant at = java.time.Instant.now();
-        return at.getEpochSecond() * 1_000_000_000L + at.getNano();
     }
 
     /**

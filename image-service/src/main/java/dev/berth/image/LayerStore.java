@@ -1,5 +1,7 @@
 package dev.berth.image;
 
+import dev.berth.host.AtomicFiles;
+import dev.berth.host.FileTrees;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -25,7 +27,7 @@ final class LayerStore {
         Files.createDirectories(layers);
         try (Stream<Path> entries = Files.list(layers)) {
             for (Path p : entries.filter(p -> p.getFileName().toString().startsWith(TEMP_PREFIX)).toList()) {
-                AtomicFiles.deleteTree(p); // unpacks interrupted by a crash
+                FileTrees.deleteRecursively(p); // unpacks interrupted by a crash
             }
         }
     }
@@ -61,7 +63,7 @@ final class LayerStore {
             Files.move(temp, dir(chainId), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             AtomicFiles.fsyncDir(layers);
         } finally {
-            AtomicFiles.deleteTree(temp);
+            FileTrees.deleteRecursively(temp);
         }
     }
 
@@ -73,7 +75,7 @@ final class LayerStore {
         // Rename first so a crash never leaves a half-deleted directory that looks complete.
         Path doomed = layers.resolve(TEMP_PREFIX + "rm-" + UUID.randomUUID());
         Files.move(dir, doomed, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        AtomicFiles.deleteTree(doomed);
+        FileTrees.deleteRecursively(doomed);
     }
 
     Set<String> all() throws IOException {

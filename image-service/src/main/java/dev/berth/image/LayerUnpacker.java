@@ -1,6 +1,7 @@
 package dev.berth.image;
 
 import com.github.luben.zstd.ZstdInputStream;
+import dev.berth.host.FileTrees;
 import dev.berth.host.LibC;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -273,7 +274,7 @@ final class LayerUnpacker {
             return;
         }
         if (attrs.isDirectory()) {
-            AtomicFiles.deleteTree(target);
+            FileTrees.deleteRecursively(target);
         } else {
             Files.delete(target);
         }

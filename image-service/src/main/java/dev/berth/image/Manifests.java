@@ -1,6 +1,7 @@
 package dev.berth.image;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.berth.host.Json;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -43,7 +44,7 @@ final class Manifests {
     static Parsed parse(byte[] body, String contentType) {
         JsonNode tree;
         try {
-            tree = AtomicFiles.JSON.readTree(body);
+            tree = Json.MAPPER.readTree(body);
         } catch (IOException e) {
             throw failed("manifest is not JSON: " + e.getMessage());
         }
@@ -123,7 +124,7 @@ final class Manifests {
     static Config parseConfig(byte[] body) {
         JsonNode tree;
         try {
-            tree = AtomicFiles.JSON.readTree(body);
+            tree = Json.MAPPER.readTree(body);
         } catch (IOException e) {
             throw failed("image config is not JSON: " + e.getMessage());
         }

@@ -1,5 +1,7 @@
 package dev.berth.image;
 
+import dev.berth.host.AtomicFiles;
+import dev.berth.host.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +37,7 @@ final class MetadataStore {
                     continue;
                 }
                 try {
-                    result.add(AtomicFiles.JSON.readValue(file.toFile(), ImageRecord.class));
+                    result.add(Json.MAPPER.readValue(file.toFile(), ImageRecord.class));
                 } catch (IOException e) {
                     LOG.warn("ignoring unreadable image record {}: {}", file, e.getMessage());
                 }

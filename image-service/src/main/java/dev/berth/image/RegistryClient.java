@@ -1,6 +1,7 @@
 package dev.berth.image;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.berth.host.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -189,7 +190,7 @@ final class RegistryClient {
                 throw new ImageException(ImageException.Kind.UNAVAILABLE, "token request to " + realm.getAuthority()
                         + ": HTTP " + response.statusCode());
             }
-            JsonNode tree = AtomicFiles.JSON.readTree(response.body());
+            JsonNode tree = Json.MAPPER.readTree(response.body());
             String token = tree.path("token").asText("");
             if (token.isEmpty()) {
                 token = tree.path("access_token").asText("");

@@ -1,6 +1,8 @@
 package dev.berth.image;
 
+import dev.berth.host.FileTrees;
 import dev.berth.host.LibC;
+import dev.berth.host.MountTable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,7 +63,7 @@ final class Rootfs {
     /** Unmounts everything at or below {@code dir} (lazily if busy), then deletes {@code dir}. */
     static void remove(Path dir) throws IOException {
         for (int attempt = 0; attempt < 3; attempt++) {
-            List<Path> mounts = MountTable.mountsUnder(dir);
+            List<Path> mounts = MountTable.under(dir);
             if (mounts.isEmpty()) {
                 break;
             }
@@ -76,11 +78,11 @@ final class Rootfs {
                 }
             }
         }
-        List<Path> left = MountTable.mountsUnder(dir);
+        List<Path> left = MountTable.under(dir);
         if (!left.isEmpty()) {
             // Deleting now would delete through the mount into the image's layers.
             throw new ImageException(ImageException.Kind.FAILED, "still mounted under " + dir + ": " + left);
         }
-        AtomicFiles.deleteTree(dir);
+        FileTrees.deleteRecursively(dir);
     }
 }

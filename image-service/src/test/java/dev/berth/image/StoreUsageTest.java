@@ -2,6 +2,7 @@ package dev.berth.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.berth.host.FileTrees;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -29,7 +30,7 @@ class StoreUsageTest {
             assertThat(new long[] {first.usedBytes(), first.inodesUsed()}).containsExactly(walked);
             assertThat(new long[] {second.usedBytes(), second.inodesUsed()}).containsExactly(walked);
 
-            AtomicFiles.deleteTree(root.resolve("layers").resolve("ab".repeat(32)));
+            FileTrees.deleteRecursively(root.resolve("layers").resolve("ab".repeat(32)));
             long[] afterRemoval = TreeUsage.of(root);
             FsUsage third = store.usage();
 

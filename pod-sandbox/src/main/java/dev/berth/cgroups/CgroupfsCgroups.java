@@ -1,6 +1,8 @@
 package dev.berth.cgroups;
 
-import dev.berth.ns.Mounts;
+import dev.berth.host.Clock;
+import dev.berth.host.MountTable;
+import dev.berth.host.Poller;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -9,10 +11,8 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.LongSupplier;
 
 /**
  * {@link Cgroups} for the cgroupfs driver: plain directories in each mounted hierarchy, v1 (one per controller),
@@ -23,14 +23,14 @@ public final class CgroupfsCgroups implements Cgroups {
     private static final long REMOVE_TIMEOUT_NANOS = 10_000_000_000L;
 
     private final List<Path> hierarchies;
-    private final LongSupplier clock;
+    private final Clock clock;
 
     public CgroupfsCgroups(List<Path> hierarchies) {
-        this(hierarchies, CgroupfsCgroups::nowNanos);
+        this(hierarchies, Clock.SYSTEM);
     }
 
     /** Cgroups in {@code hierarchies} whose usage samples are stamped by {@code clock} (Unix nanoseconds). */
-    public CgroupfsCgroups(List<Path> hierarchies, LongSupplier clock) {
+    public CgroupfsCgroups(List<Path> hierarchies, Clock clock) {
         this.hierarchies = List.copyOf(hierarchies);
         this.clock = clock;
     }
@@ -38,7 +38,7 @@ public final class CgroupfsCgroups implements Cgroups {
     /** Every cgroup and cgroup2 mount of this host. */
     public static CgroupfsCgroups detect() {
         List<Path> roots = new ArrayList<>();
-        for (Mounts.Mount m : Mounts.list()) {
+        for (MountTable.Mount m : MountTable.list()) {
             if ((m.fsType().equals("cgroup") || m.fsType().equals("cgroup2")) && !roots.contains(m.mountPoint())) {
                 roots.add(m.mountPoint());
             }
@@ -108,7 +108,7 @@ public final class CgroupfsCgroups implements Cgroups {
     }
 
     private static void removeDir(Path d, long deadline) {
-        long sleep = 10;
+        Poller poller = new Poller();
         while (true) {
             try {
                 Files.deleteIfExists(d);
@@ -124,13 +124,7 @@ public final class CgroupfsCgroups implements Cgroups {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            try {
-                Thread.sleep(sleep);
-            } catch (InterruptedException ie) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted", ie);
-            }
-            sleep = Math.min(100, sleep * 2);
+            poller.pause();
         }
     }
 
@@ -141,7 +135,7 @@ public final class CgroupfsCgroups implements Cgroups {
 
     @Override
     public Optional<ResourceUsage> usage(String path) {
-        long now = clock.getAsLong();
+        long now = clock.nowNanos();
         List<Path> dirs = hierarchies.stream().filter(h -> !dir(h, path).equals(h))
                 .map(h -> dir(h, path)).filter(Files::isDirectory).toList();
         if (dirs.isEmpty()) {
@@ -150,10 +144,5 @@ public final class CgroupfsCgroups implements Cgroups {
         ResourceUsage usage = CgroupUsage.read(dirs, now);
         // Removed while being read: its files vanished, which must not pass for a cgroup using nothing.
         return dirs.stream().anyMatch(Files::isDirectory) ? Optional.of(usage) : Optional.empty();
-    }
-
-    private static long nowNanos() {
-        Instant now = Instant.now();
-        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
     }
 }

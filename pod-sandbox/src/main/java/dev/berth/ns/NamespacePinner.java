@@ -1,6 +1,7 @@
 package dev.berth.ns;
 
-import dev.berth.runc.CommandRunner;
+import dev.berth.host.CommandRunner;
+import dev.berth.host.MountTable;
 import dev.berth.host.PrivateFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -94,7 +95,7 @@ public final class NamespacePinner {
 
     /** Whether {@code file} still pins a namespace. */
     public static boolean isPinned(Path file) {
-        return file != null && Mounts.isMountPoint(file);
+        return file != null && MountTable.isMountPoint(file);
     }
 
     /** Sandbox ids that have a namespace file (pinned or not) under the root. */
@@ -120,7 +121,7 @@ public final class NamespacePinner {
     }
 
     private void unmountAndDelete(Path p) {
-        if (Mounts.isMountPoint(p)) {
+        if (MountTable.isMountPoint(p)) {
             runner.run(List.of("umount", "--lazy", p.toString()), TIMEOUT);
         }
         try {
@@ -139,7 +140,7 @@ public final class NamespacePinner {
             return;
         }
         PrivateFiles.createDirectories(root);
-        if (!Mounts.isMountPoint(root)) {
+        if (!MountTable.isMountPoint(root)) {
             runner.run(List.of("mount", "--bind", root.toString(), root.toString()), TIMEOUT);
         }
         runner.run(List.of("mount", "--make-private", root.toString()), TIMEOUT);
@@ -148,7 +149,7 @@ public final class NamespacePinner {
 
     /** Undoes the private bind mount of the root if it is there and nothing is pinned below it. */
     public synchronized void releaseRoot() {
-        if (Mounts.isMountPoint(root) && Mounts.under(root).size() == 1) {
+        if (MountTable.isMountPoint(root) && MountTable.under(root).size() == 1) {
             runner.run(List.of("umount", root.toString()), TIMEOUT);
         }
         rootReady = false;

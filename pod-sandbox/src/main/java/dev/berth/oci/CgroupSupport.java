@@ -1,6 +1,6 @@
 package dev.berth.oci;
 
-import dev.berth.ns.Mounts;
+import dev.berth.host.MountTable;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -70,7 +70,7 @@ public record CgroupSupport(boolean v2, Set<String> controllers, boolean swap) {
         boolean v2 = false;
         Set<String> v1 = new TreeSet<>();
         Path memoryMount = null;
-        for (Mounts.Mount mount : Mounts.parse(List.of(mountInfo.split("\n")))) {
+        for (MountTable.Mount mount : MountTable.parse(List.of(mountInfo.split("\n")))) {
             if (mount.mountPoint().equals(CGROUP_ROOT)) {
                 // the last mount over the path is the visible one
                 v2 = mount.fsType().equals("cgroup2");

@@ -1,7 +1,6 @@
 package dev.berth.oci;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -97,7 +96,7 @@ record SeccompDefault(Map<String, List<String>> architectures, SortedSet<String>
             if (in == null) {
                 throw new IllegalStateException("resource dev/berth/oci/" + resource + " is missing");
             }
-            return parse(new ObjectMapper().readTree(in));
+            return parse(dev.berth.host.Json.MAPPER.readTree(in));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read dev/berth/oci/" + resource, e);
         }

@@ -2,6 +2,12 @@ package dev.berth.runc;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.berth.host.Captured;
+import dev.berth.host.CommandException;
+import dev.berth.host.CommandResult;
+import dev.berth.host.CommandRunner;
+import dev.berth.host.Json;
+import dev.berth.host.Poller;
 import dev.berth.host.PrivateFiles;
 import dev.berth.host.ProcessTree;
 import java.io.IOException;
@@ -28,7 +34,7 @@ public final class ConmonRunc implements OciRuntime {
     private static final Logger log = LoggerFactory.getLogger(ConmonRunc.class);
     private static final Duration RUNC_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration CREATE_TIMEOUT = Duration.ofSeconds(60);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     /** Where runc keeps its state when given no {@code --root}; containers of earlier Berth versions live there. */
     static final Path LEGACY_RUNC_ROOT = Path.of("/run/runc");

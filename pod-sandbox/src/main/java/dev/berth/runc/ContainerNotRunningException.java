@@ -1,5 +1,7 @@
 package dev.berth.runc;
 
+import dev.berth.host.CommandException;
+
 /** runc refused because the container is not running (a kill of an exited container). */
 public final class ContainerNotRunningException extends CommandException {
     ContainerNotRunningException(CommandException cause) {

@@ -1,5 +1,7 @@
 package dev.berth.runc;
 
+import dev.berth.host.Captured;
+import dev.berth.host.CommandException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;

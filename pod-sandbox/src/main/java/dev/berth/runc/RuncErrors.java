@@ -1,5 +1,6 @@
 package dev.berth.runc;
 
+import dev.berth.host.CommandException;
 import java.util.Locale;
 
 /** Turns runc's known error messages into typed exceptions. Stateless. */

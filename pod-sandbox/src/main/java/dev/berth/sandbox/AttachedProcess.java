@@ -1,5 +1,6 @@
 package dev.berth.sandbox;
 
+import dev.berth.host.LibC;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -8,7 +9,6 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
-import jnr.ffi.LibraryLoader;
 
 /**
  * A connection to a container monitor's attach socket, seen as a process: stdout and stderr are demultiplexed
@@ -18,23 +18,6 @@ import jnr.ffi.LibraryLoader;
  * Thread-safe in the way of {@link ExecProcess}.
  */
 final class AttachedProcess implements ExecProcess {
-
-    /** The parts of the C library used here. */
-    public interface LibC {
-        int socket(int domain, int type, int protocol);
-
-        int connect(int fd, byte[] address, int length);
-
-        long recv(int fd, byte[] buffer, long length, int flags);
-
-        long send(int fd, byte[] buffer, long length, int flags);
-
-        int shutdown(int fd, int how);
-
-        int open(String path, int flags);
-
-        int close(int fd);
-    }
 
     private static final int AF_UNIX = 1;
     private static final int SOCK_SEQPACKET = 5;
@@ -49,7 +32,7 @@ final class AttachedProcess implements ExecProcess {
     private static final int STDERR = 3;
     /** The monitor sends at most its 8 KiB buffer plus the stream number per packet. */
     private static final int PACKET = 8192 + 1;
-    private static final LibC LIBC = LibraryLoader.create(LibC.class).load("c");
+    private static final LibC LIBC = LibC.get();
 
     private final int fd;
     private final ChunkPipe stdout = new ChunkPipe();

@@ -2,8 +2,8 @@ package dev.berth.sandbox;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.berth.host.Captured;
 import dev.berth.host.PrivateFiles;
-import dev.berth.runc.Captured;
 import dev.berth.sandbox.SandboxException.Kind;
 import java.io.IOException;
 import java.io.UncheckedIOException;

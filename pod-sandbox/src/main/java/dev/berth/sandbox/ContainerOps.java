@@ -8,6 +8,8 @@ import dev.berth.cri.v1.NamespaceMode;
 import dev.berth.cri.v1.PodSandboxConfig;
 import dev.berth.cri.v1.SecurityProfile;
 import dev.berth.cri.v1.Signal;
+import dev.berth.host.CommandException;
+import dev.berth.host.FileTrees;
 import dev.berth.host.PrivateFiles;
 import dev.berth.oci.ImageSpec;
 import dev.berth.oci.NamespacePaths;
@@ -17,7 +19,6 @@ import dev.berth.oci.Seccomp;
 import dev.berth.oci.SpecInput;
 import dev.berth.oci.UserSpec;
 import dev.berth.oci.Users;
-import dev.berth.runc.CommandException;
 import dev.berth.runc.ExitStatus;
 import dev.berth.runc.OciRuntime;
 import dev.berth.runc.RuncState;
@@ -87,7 +88,7 @@ final class ContainerOps {
 
             Path bundle = env.bundleDir(id);
             PrivateFiles.createDirectories(bundle);
-            undo.add("delete bundle", () -> Dirs.deleteRecursively(bundle));
+            undo.add("delete bundle", () -> FileTrees.deleteRecursively(bundle));
             // the spec carries the container's environment, where kubelet puts secrets
             PrivateFiles.write(bundle.resolve("config.json"), env.json().writeValueAsBytes(spec));
             Path logPath = logPath(podConfig, config, bundle);
@@ -229,7 +230,7 @@ final class ContainerOps {
         }
         Path bundle = Path.of(rec.bundle());
         Processes.destroy(env.oci(), id, bundle);
-        Dirs.deleteRecursively(bundle);
+        FileTrees.deleteRecursively(bundle);
         env.containers().remove(id);
         env.containerNames().release(rec.name(), id);
     }

@@ -2,20 +2,20 @@ package dev.berth.sandbox;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.cgroups.Cgroups;
+import dev.berth.host.Clock;
+import dev.berth.host.CommandRunner;
 import dev.berth.ns.NamespacePinner;
 import dev.berth.oci.HostFacts;
-import dev.berth.runc.CommandRunner;
 import dev.berth.runc.OciRuntime;
 import dev.berth.store.JsonStore;
 import dev.berth.store.NameRegistry;
 import java.nio.file.Path;
-import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /** The collaborators shared by the sandbox and container operations. Immutable; its parts are thread-safe. */
 record Env(RuntimeSettings settings, CommandRunner runner, OciRuntime oci, NamespacePinner pinner, Cgroups cgroups,
            JsonStore<SandboxRecord> sandboxes, JsonStore<ContainerRecord> containers, NameRegistry sandboxNames,
-           NameRegistry containerNames, Supplier<HostFacts> host, LongSupplier clock, ObjectMapper json) {
+           NameRegistry containerNames, Supplier<HostFacts> host, Clock clock, ObjectMapper json) {
 
     Path sandboxDir(String id) {
         return settings.stateDir().resolve("sandboxes").resolve(id);
@@ -26,6 +26,6 @@ record Env(RuntimeSettings settings, CommandRunner runner, OciRuntime oci, Names
     }
 
     long now() {
-        return clock.getAsLong();
+        return clock.nowNanos();
     }
 }

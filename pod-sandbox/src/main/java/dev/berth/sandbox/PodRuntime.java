@@ -7,16 +7,19 @@ import dev.berth.cgroups.ResourceUsage;
 import dev.berth.cri.v1.ContainerConfig;
 import dev.berth.cri.v1.LinuxContainerResources;
 import dev.berth.cri.v1.PodSandboxConfig;
+import dev.berth.host.Clock;
+import dev.berth.host.CommandRunner;
+import dev.berth.host.Json;
+import dev.berth.host.KeyedLocks;
+import dev.berth.host.Poller;
 import dev.berth.host.PrivateFiles;
+import dev.berth.host.ProcessRunner;
 import dev.berth.ns.NamespacePinner;
 import dev.berth.oci.HostFacts;
 import dev.berth.oci.ImageSpec;
 import dev.berth.oci.OciSpecs;
-import dev.berth.runc.CommandRunner;
 import dev.berth.runc.ConmonRunc;
 import dev.berth.runc.OciRuntime;
-import dev.berth.runc.Poller;
-import dev.berth.runc.ProcessRunner;
 import dev.berth.sandbox.SandboxException.Kind;
 import dev.berth.store.JsonStore;
 import dev.berth.store.NameRegistry;
@@ -25,12 +28,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,7 +63,7 @@ public final class PodRuntime implements SandboxRuntime {
 
     PodRuntime(RuntimeSettings settings, CommandRunner runner, OciRuntime oci, Cgroups cgroups) {
         Objects.requireNonNull(settings, "settings");
-        ObjectMapper json = new ObjectMapper();
+        ObjectMapper json = Json.MAPPER;
         Path state = settings.rootDir().resolve("state");
         OciRuntime runtime = oci != null ? oci : new ConmonRunc(runner, settings.runc(),
                 settings.stateDir().resolve("runc"), settings.conmon(), settings.stateDir().resolve("exits"),
@@ -73,7 +74,7 @@ public final class PodRuntime implements SandboxRuntime {
                 new JsonStore<>(state.resolve("sandboxes"), SandboxRecord.class, STATE_VERSION, json),
                 new JsonStore<>(state.resolve("containers"), ContainerRecord.class, STATE_VERSION, json),
                 new NameRegistry(), new NameRegistry(), memoize(HostFacts::detect),
-                PodRuntime::nowNanos, json);
+                Clock.SYSTEM, json);
         this.sandboxOps = new SandboxOps(env);
         this.containerOps = new ContainerOps(env);
         this.containerExec = new ContainerExec(env);
@@ -133,7 +134,6 @@ public final class PodRuntime implements SandboxRuntime {
                         + remaining.size() + " container(s)");
             }
             sandboxOps.remove(id);
-            locks.forget(id);
             return null;
         }));
     }
@@ -278,7 +278,6 @@ public final class PodRuntime implements SandboxRuntime {
     public void removeContainer(String id) {
         call("remove container " + id, () -> locks.with(id, () -> {
             containerOps.remove(id);
-            locks.forget(id);
             return null;
         }));
     }
@@ -336,11 +335,6 @@ public final class PodRuntime implements SandboxRuntime {
         } catch (RuntimeException e) {
             log.warn("cannot release namespace directory: {}", e.toString());
         }
-    }
-
-    private static long nowNanos() {
-        Instant now = Instant.now();
-        return TimeUnit.SECONDS.toNanos(now.getEpochSecond()) + now.getNano();
     }
 
     private static <T> T call(String what, Supplier<T> action) {

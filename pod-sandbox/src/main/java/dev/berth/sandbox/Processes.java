@@ -1,10 +1,10 @@
 package dev.berth.sandbox;
 
+import dev.berth.host.Poller;
 import dev.berth.runc.ContainerNotFoundException;
 import dev.berth.runc.ContainerNotRunningException;
 import dev.berth.runc.ExitStatus;
 import dev.berth.runc.OciRuntime;
-import dev.berth.runc.Poller;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;

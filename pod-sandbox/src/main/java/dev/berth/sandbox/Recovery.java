@@ -1,6 +1,7 @@
 package dev.berth.sandbox;
 
-import dev.berth.ns.Mounts;
+import dev.berth.host.FileTrees;
+import dev.berth.host.MountTable;
 import dev.berth.ns.NamespacePinner;
 import dev.berth.runc.RuncState;
 import java.io.IOException;
@@ -77,7 +78,7 @@ final class Recovery {
             log.info("removing half-made container {}", id);
             try {
                 Processes.destroy(env.oci(), id, bundle);
-                Dirs.deleteRecursively(bundle);
+                FileTrees.deleteRecursively(bundle);
             } catch (RuntimeException e) {
                 log.warn("cannot remove half-made container {}: {}", id, e.getMessage());
             }
@@ -96,10 +97,10 @@ final class Recovery {
                 if (Files.exists(infra)) {
                     Processes.destroy(env.oci(), id, infra);
                 }
-                for (Path m : Mounts.under(dir)) {
+                for (Path m : MountTable.under(dir)) {
                     env.runner().run(List.of("umount", "--lazy", m.toString()), java.time.Duration.ofSeconds(30));
                 }
-                Dirs.deleteRecursively(dir);
+                FileTrees.deleteRecursively(dir);
             } catch (RuntimeException e) {
                 log.warn("cannot remove half-made sandbox {}: {}", id, e.getMessage());
             }

@@ -5,8 +5,9 @@ import dev.berth.cgroups.CgroupPaths;
 import dev.berth.cri.v1.NamespaceMode;
 import dev.berth.cri.v1.NamespaceOption;
 import dev.berth.cri.v1.PodSandboxConfig;
+import dev.berth.host.FileTrees;
+import dev.berth.host.MountTable;
 import dev.berth.host.PrivateFiles;
-import dev.berth.ns.Mounts;
 import dev.berth.ns.PinnedNamespaces;
 import dev.berth.oci.NamespacePaths;
 import dev.berth.oci.OciSpecs;
@@ -81,7 +82,7 @@ final class SandboxOps {
 
             Path dir = env.sandboxDir(id);
             PrivateFiles.createDirectories(dir);
-            undo.add("delete sandbox dir", () -> Dirs.deleteRecursively(dir));
+            undo.add("delete sandbox dir", () -> FileTrees.deleteRecursively(dir));
             writeFiles(dir, config, hostNet, hostname, "", List.of());
 
             Path shm = null;
@@ -180,7 +181,7 @@ final class SandboxOps {
     }
 
     private void unmount(Path p) {
-        if (Mounts.isMountPoint(p)) {
+        if (MountTable.isMountPoint(p)) {
             env.runner().run(List.of("umount", "--lazy", p.toString()), MOUNT_TIMEOUT);
         }
     }
@@ -238,7 +239,7 @@ final class SandboxOps {
         if (rec.cgroupOwned()) {
             env.cgroups().remove(rec.cgroupParent());
         }
-        Dirs.deleteRecursively(env.sandboxDir(id));
+        FileTrees.deleteRecursively(env.sandboxDir(id));
         env.sandboxes().remove(id);
         env.sandboxNames().release(rec.name(), id);
     }

@@ -3,6 +3,7 @@ package dev.berth.store;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.berth.host.AtomicFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -55,7 +56,7 @@ public final class JsonStore<T> {
         try (var files = Files.list(dir)) {
             for (Path f : files.toList()) {
                 String name = f.getFileName().toString();
-                if (name.endsWith(AtomicFiles.TEMP_SUFFIX)) {
+                if (AtomicFiles.isTemp(f)) {
                     Files.deleteIfExists(f);
                     continue;
                 }
@@ -120,7 +121,7 @@ public final class JsonStore<T> {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            AtomicFiles.syncDir(dir);
+            AtomicFiles.fsyncDir(dir);
             return null;
         });
     }

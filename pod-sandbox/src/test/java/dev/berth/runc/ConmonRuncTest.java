@@ -2,6 +2,9 @@ package dev.berth.runc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.berth.host.Captured;
+import dev.berth.host.CommandResult;
+import dev.berth.host.CommandRunner;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,6 +23,12 @@ class ConmonRuncTest {
 
         @Override
         public Captured capture(List<String> argv, Duration timeout, int maxOutputBytes, Runnable onTimeout) {
+            throw new AssertionError("not expected: " + argv);
+        }
+
+        @Override
+        public Captured capture(List<String> argv, java.util.Map<String, String> env, byte[] stdin,
+                                Duration timeout, int maxOutputBytes) {
             throw new AssertionError("not expected: " + argv);
         }
 

@@ -2,6 +2,7 @@ package dev.berth.runc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.berth.host.CommandException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -11,10 +11,10 @@ import dev.berth.cri.v1.NamespaceMode;
 import dev.berth.cri.v1.NamespaceOption;
 import dev.berth.cri.v1.PodSandboxConfig;
 import dev.berth.cri.v1.PodSandboxMetadata;
-import dev.berth.ns.Mounts;
+import dev.berth.host.MountTable;
+import dev.berth.host.ProcessRunner;
 import dev.berth.oci.ImageSpec;
 import dev.berth.runc.Procs;
-import dev.berth.runc.ProcessRunner;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -79,7 +79,7 @@ class PodRuntimeIT {
         for (Path h : cgroupRoots()) {
             Files.deleteIfExists(h.resolve(cgroupParent.substring(1)));
         }
-        if (Mounts.under(base).isEmpty()) {
+        if (MountTable.under(base).isEmpty()) {
             try (Stream<Path> s = Files.walk(base)) {
                 s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
@@ -94,7 +94,7 @@ class PodRuntimeIT {
         assertThat(sandbox.state()).isEqualTo(SandboxState.READY);
         assertThat(sandbox.cgroupParent()).isEqualTo(cgroupParent + "/" + sandboxId);
         for (String kind : List.of("net", "ipc", "uts")) {
-            assertThat(Mounts.isMountPoint(settings.stateDir().resolve("ns").resolve(kind).resolve(sandboxId)))
+            assertThat(MountTable.isMountPoint(settings.stateDir().resolve("ns").resolve(kind).resolve(sandboxId)))
                     .as(kind + " pinned").isTrue();
         }
         assertThat(sandbox.netnsPath()).isEqualTo(settings.stateDir().resolve("ns/net/" + sandboxId).toString());
@@ -218,7 +218,7 @@ class PodRuntimeIT {
     }
 
     private void assertNothingLeaked() throws IOException {
-        assertThat(Mounts.under(base)).as("mounts under the test dirs").isEmpty();
+        assertThat(MountTable.under(base)).as("mounts under the test dirs").isEmpty();
         for (Path h : cgroupRoots()) {
             Path parent = h.resolve(cgroupParent.substring(1));
             if (Files.isDirectory(parent)) {
@@ -256,7 +256,7 @@ class PodRuntimeIT {
 
     private static List<Path> cgroupRoots() {
         List<Path> roots = new ArrayList<>();
-        for (Mounts.Mount m : Mounts.list()) {
+        for (MountTable.Mount m : MountTable.list()) {
             if (m.fsType().startsWith("cgroup")) {
                 roots.add(m.mountPoint());
             }

@@ -8,12 +8,12 @@ import dev.berth.cri.v1.NetworkUsage;
 import dev.berth.cri.v1.PodSandboxAttributes;
 import dev.berth.cri.v1.PodSandboxStats;
 import dev.berth.cri.v1.ProcessUsage;
+import dev.berth.host.Clock;
 import dev.berth.sandbox.InterfaceUsage;
 import dev.berth.sandbox.SandboxInfo;
 import dev.berth.server.Services;
 import dev.berth.server.container.ListContainerStats;
 import dev.berth.server.container.UsageViews;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -36,7 +36,7 @@ final class SandboxStatsViews {
 
     PodSandboxStats stats(SandboxInfo sandbox) {
         Optional<ResourceUsage> usage = services.runtime().sandboxUsage(sandbox.id());
-        long now = usage.map(ResourceUsage::timestampNanos).orElseGet(SandboxStatsViews::nowNanos);
+        long now = usage.map(ResourceUsage::timestampNanos).orElseGet(Clock.SYSTEM::nowNanos);
         LinuxPodSandboxStats.Builder linux = LinuxPodSandboxStats.newBuilder();
         usage.ifPresent(u -> {
             if (u.hasCpu()) {
@@ -80,10 +80,5 @@ final class SandboxStatsViews {
         network.setDefaultInterface(network.getInterfacesList().stream()
                 .filter(i -> i.getName().equals(DEFAULT_INTERFACE)).findFirst().orElse(fallback));
         return network.build();
-    }
-
-    private static long nowNanos() {
-        Instant now = Instant.now();
-        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
     }
 }

@@ -3,6 +3,7 @@ package dev.berth.server.streaming;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.berth.host.Json;
 import dev.berth.sandbox.ExecProcess;
 import io.netty.channel.Channel;
 import java.io.IOException;
@@ -29,7 +30,7 @@ import org.slf4j.LoggerFactory;
 final class ExecSession implements SpdyConnection.Session {
 
     private static final Logger LOG = LoggerFactory.getLogger(ExecSession.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
     private static final Thread.Builder PUMPS = Thread.ofPlatform().daemon().name("exec-pump");
 
     private final Channel channel;

@@ -1,11 +1,11 @@
 package dev.berth.server.streaming;
 
+import dev.berth.host.LibC;
 import io.netty.channel.unix.FileDescriptor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
-import jnr.ffi.LibraryLoader;
 import jnr.ffi.NativeLong;
 
 /**
@@ -18,27 +18,12 @@ import jnr.ffi.NativeLong;
  */
 record Pty(FileDescriptor master, Path slave) {
 
-    /** The parts of the C library used here. */
-    public interface LibC {
-        int posix_openpt(int flags);
-
-        int grantpt(int fd);
-
-        int unlockpt(int fd);
-
-        String ptsname(int fd);
-
-        int ioctl(int fd, NativeLong request, byte[] argument);
-
-        int close(int fd);
-    }
-
     private static final int O_RDWR = 02;
     private static final int O_NOCTTY = 0400;
     private static final int O_CLOEXEC = 02000000;
     /** TIOCSWINSZ on x86 and arm Linux. */
     private static final long TIOCSWINSZ = 0x5414;
-    private static final LibC LIBC = LibraryLoader.create(LibC.class).load("c");
+    private static final LibC LIBC = LibC.get();
 
     static Pty open() throws IOException {
         int fd = LIBC.posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);

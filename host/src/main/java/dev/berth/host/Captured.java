@@ -1,4 +1,4 @@
-package dev.berth.runc;
+package dev.berth.host;
 
 /**
  * What a program printed and how it ended, whatever its exit code. {@code timedOut} means it was killed at

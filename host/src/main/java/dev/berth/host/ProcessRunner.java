@@ -1,4 +1,4 @@
-package dev.berth.runc;
+package dev.berth.host;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,12 +9,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs programs with {@link ProcessBuilder}. Output goes to temporary files rather than pipes because conmon
- * daemonizes: a detached grandchild holding an inherited pipe would keep a pipe reader waiting forever.
- * Thread-safe.
+ * Runs programs with {@link ProcessBuilder}: the one way Berth runs runc, conmon, CNI plugins and mount tools.
+ * Output goes to temporary files rather than pipes because conmon daemonizes and CNI plugins may leave children
+ * behind: a detached grandchild holding an inherited pipe would keep a pipe reader waiting forever. A program that
+ * outlives its timeout is killed together with everything it started. Thread-safe.
  */
 public final class ProcessRunner implements CommandRunner {
 
@@ -25,7 +27,7 @@ public final class ProcessRunner implements CommandRunner {
 
     @Override
     public CommandResult run(List<String> argv, byte[] stdin, Duration timeout, Path workDir) {
-        Captured captured = runToFiles(argv, stdin, timeout, workDir, MAX_CAPTURE, () -> {
+        Captured captured = runToFiles(argv, null, stdin, timeout, workDir, MAX_CAPTURE, () -> {
         });
         String stderr = new String(captured.stderr(), StandardCharsets.UTF_8);
         if (captured.timedOut()) {
@@ -39,7 +41,14 @@ public final class ProcessRunner implements CommandRunner {
 
     @Override
     public Captured capture(List<String> argv, Duration timeout, int maxOutputBytes, Runnable onTimeout) {
-        return runToFiles(argv, null, timeout, null, maxOutputBytes, onTimeout);
+        return runToFiles(argv, null, null, timeout, null, maxOutputBytes, onTimeout);
+    }
+
+    @Override
+    public Captured capture(List<String> argv, Map<String, String> env, byte[] stdin, Duration timeout,
+                            int maxOutputBytes) {
+        return runToFiles(argv, env, stdin, timeout, null, maxOutputBytes, () -> {
+        });
     }
 
     /**
@@ -47,8 +56,8 @@ public final class ProcessRunner implements CommandRunner {
      * {@code onTimeout} and killing it unless that made it exit), and returns what it printed, up to
      * {@code maxOutputBytes} of each stream.
      */
-    private static Captured runToFiles(List<String> argv, byte[] stdin, Duration timeout, Path workDir,
-                                       int maxOutputBytes, Runnable onTimeout) {
+    private static Captured runToFiles(List<String> argv, Map<String, String> env, byte[] stdin, Duration timeout,
+                                       Path workDir, int maxOutputBytes, Runnable onTimeout) {
         Path out = null;
         Path err = null;
         try {
@@ -60,6 +69,10 @@ public final class ProcessRunner implements CommandRunner {
                     .redirectError(err.toFile())
                     .redirectInput(stdin == null ? ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())
                             : ProcessBuilder.Redirect.PIPE);
+            if (env != null) {
+                pb.environment().clear();
+                pb.environment().putAll(env);
+            }
             Process p;
             try {
                 p = pb.start();
@@ -67,11 +80,14 @@ public final class ProcessRunner implements CommandRunner {
                 throw new CommandException(argv, -1, "", "cannot start: " + e.getMessage(), e);
             }
             if (stdin != null) {
-                try (OutputStream os = p.getOutputStream()) {
-                    os.write(stdin);
-                } catch (IOException ignored) {
-                    // the program may exit without reading its input; its exit code tells the story
-                }
+                // written aside, so that a program that never reads its input still meets its timeout
+                Thread.ofVirtual().name("stdin-" + p.pid()).start(() -> {
+                    try (OutputStream os = p.getOutputStream()) {
+                        os.write(stdin);
+                    } catch (IOException ignored) {
+                        // the program may exit without reading its input; its exit code tells the story
+                    }
+                });
             }
             boolean done = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (!done) {
@@ -81,7 +97,7 @@ public final class ProcessRunner implements CommandRunner {
                     LOG.warn("cleanup after {} timed out failed: {}", argv.get(0), e.toString());
                 }
                 if (!p.waitFor(AFTER_TIMEOUT_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
-                    p.destroyForcibly();
+                    ProcessTree.kill(p.pid());
                     p.waitFor(5, TimeUnit.SECONDS);
                 }
             }

@@ -1,4 +1,4 @@
-package dev.berth.runc;
+package dev.berth.host;
 
 /** What a finished program printed; never null fields. Immutable. */
 public record CommandResult(int exitCode, String stdout, String stderr) {

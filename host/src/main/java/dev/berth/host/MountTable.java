@@ -1,4 +1,4 @@
-package dev.berth.ns;
+package dev.berth.host;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -8,8 +8,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Reads the mount table of Berth's own mount namespace (/proc/self/mountinfo). Stateless, thread-safe. */
-public final class Mounts {
+/**
+ * The mount table of Berth's own mount namespace ({@code /proc/self/mountinfo}): the one parser of it. Stateless
+ * and thread-safe; every call reads the table afresh.
+ */
+public final class MountTable {
 
     /** One mount: where it is, its filesystem type and its filesystem's own options (e.g. {@code rw,memory}). */
     public record Mount(Path mountPoint, String fsType, List<String> superOptions) {
@@ -18,7 +21,7 @@ public final class Mounts {
         }
     }
 
-    private Mounts() {
+    private MountTable() {
     }
 
     public static List<Mount> list() {

@@ -1,11 +1,12 @@
-package dev.berth.runc;
+package dev.berth.host;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
- * The one seam through which Berth runs external programs (runc, conmon, mount, unshare).
+ * The one seam through which Berth runs external programs (runc, conmon, CNI plugins, mount, unshare).
  *
  * <p>Implementations must be thread-safe.
  */
@@ -46,6 +47,15 @@ public interface CommandRunner {
      * if it is still running a moment later.
      */
     Captured capture(List<String> argv, Duration timeout, int maxOutputBytes, Runnable onTimeout);
+
+    /**
+     * Runs {@code argv} with exactly the environment {@code env} (nothing inherited) and {@code stdin} as its
+     * input, as {@link #capture(List, Duration, int)} does otherwise.
+     *
+     * @throws CommandException when the program cannot start
+     */
+    Captured capture(List<String> argv, Map<String, String> env, byte[] stdin, Duration timeout,
+                     int maxOutputBytes);
 
     /**
      * Starts {@code argv} and returns at once; the caller owns the process. Its standard streams are pipes, or,

@@ -1,4 +1,4 @@
-package dev.berth.runc;
+package dev.berth.host;
 
 /**
  * Sleeps between polls: every 2 ms for the first 200 ms, since most waits (runc creating a container, a
@@ -13,6 +13,23 @@ public final class Poller {
 
     private int polls;
     private long millis = FAST_MILLIS;
+
+    /**
+     * Polls {@code done} until it holds or {@code timeout} has passed; returns whether it held.
+     *
+     * @throws IllegalStateException when the thread is interrupted
+     */
+    public static boolean await(java.time.Duration timeout, java.util.function.BooleanSupplier done) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Poller poller = new Poller();
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                return false;
+            }
+            poller.pause();
+        }
+        return true;
+    }
 
     public void pause() {
         try {

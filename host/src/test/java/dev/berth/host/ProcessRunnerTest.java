@@ -1,4 +1,4 @@
-package dev.berth.runc;
+package dev.berth.host;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

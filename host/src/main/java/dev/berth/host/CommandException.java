@@ -1,4 +1,4 @@
-package dev.berth.runc;
+package dev.berth.host;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package dev.berth.image;
+package dev.berth.host;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
