@@ -1,5 +1,6 @@
 package dev.berth.network;
 
+import dev.berth.host.BerthException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * loopback plugin on "lo". Every attachment is cached on disk so that DEL and CHECK see the config and
  * result of the ADD. Operations on one sandbox are serialized; different sandboxes proceed in parallel.
  *
- * <p>Thread-safe. Arguments must not be null. Failures are {@link NetworkException}s (plugin failures,
+ * <p>Thread-safe. Arguments must not be null. Failures are {@link BerthException}s (plugin failures,
  * missing config) or {@link IllegalArgumentException}s (malformed requests).
  */
 public final class CniManager implements PodNetworks {
@@ -65,7 +66,7 @@ public final class CniManager implements PodNetworks {
         try {
             selectNetwork();
             return NetworkStatus.ok();
-        } catch (NetworkException e) {
+        } catch (BerthException e) {
             return NetworkStatus.notReady(e.getMessage());
         }
     }
@@ -172,7 +173,7 @@ public final class CniManager implements PodNetworks {
                 }
                 try {
                     chain.check(entry.network(), entry.runtime().withNetns(netns), entry.result());
-                } catch (NetworkException e) {
+                } catch (BerthException e) {
                     LOG.info("CNI CHECK of sandbox {} failed: {}", req.sandboxId(), e.getMessage());
                     return false;
                 }
@@ -211,13 +212,11 @@ public final class CniManager implements PodNetworks {
         try {
             current = currentScan();
         } catch (IOException e) {
-            throw new NetworkException(NetworkException.Kind.NOT_READY,
-                    "cni config uninitialized: cannot read " + settings.confDir() + ": " + e.getMessage(), e);
+            throw BerthException.failedPrecondition("cni config uninitialized: cannot read " + settings.confDir() + ": " + e.getMessage(), e);
         }
         if (current.networks().isEmpty()) {
             String skipped = current.skipped().isEmpty() ? "" : " (skipped " + String.join("; ", current.skipped()) + ")";
-            throw new NetworkException(NetworkException.Kind.NOT_READY,
-                    "cni config uninitialized: no valid network config in " + settings.confDir() + skipped);
+            throw BerthException.failedPrecondition("cni config uninitialized: no valid network config in " + settings.confDir() + skipped);
         }
         NetworkConfigList net = current.networks().get(0);
         List<String> missing = new ArrayList<>();
@@ -230,7 +229,7 @@ public final class CniManager implements PodNetworks {
             missing.add("loopback");
         }
         if (!missing.isEmpty()) {
-            throw new NetworkException(NetworkException.Kind.NOT_READY, "network '" + net.name() + "' ("
+            throw BerthException.failedPrecondition("network '" + net.name() + "' ("
                     + settings.confDir().resolve(net.source()) + ") needs CNI plugins " + missing
                     + " not found in " + settings.binDirs());
         }
@@ -240,7 +239,7 @@ public final class CniManager implements PodNetworks {
     private NetworkConfigList usableNetworkOrNull() {
         try {
             return selectNetwork();
-        } catch (NetworkException e) {
+        } catch (BerthException e) {
             LOG.debug("no usable network for DEL without cache: {}", e.getMessage());
             return null;
         }

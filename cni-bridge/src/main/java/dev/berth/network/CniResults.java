@@ -1,5 +1,6 @@
 package dev.berth.network;
 
+import dev.berth.host.BerthException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
@@ -14,13 +15,12 @@ final class CniResults {
     /** Parses a plugin's ADD output, which must be a JSON object. */
     static ObjectNode parse(String stdout, PluginCall call) {
         if (stdout.isBlank()) {
-            throw new NetworkException(NetworkException.Kind.PLUGIN_FAILED, call.describe() + " printed no result");
+            throw BerthException.failed(call.describe() + " printed no result");
         }
         try {
             return Json.parseObject(stdout);
         } catch (Exception e) {
-            throw new NetworkException(NetworkException.Kind.PLUGIN_FAILED,
-                    call.describe() + " printed an invalid result: " + abbreviate(stdout), e);
+            throw BerthException.failed(call.describe() + " printed an invalid result: " + abbreviate(stdout), e);
         }
     }
 

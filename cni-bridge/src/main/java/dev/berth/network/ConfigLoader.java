@@ -1,5 +1,6 @@
 package dev.berth.network;
 
+import dev.berth.host.BerthException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -75,7 +76,7 @@ final class ConfigLoader {
             }
             try {
                 networks.add(parse(text, file.getFileName().toString()));
-            } catch (NetworkException e) {
+            } catch (BerthException e) {
                 skipped.add(e.getMessage());
             }
         }
@@ -88,8 +89,7 @@ final class ConfigLoader {
         try {
             node = Json.parseObject(text);
         } catch (JsonProcessingException e) {
-            throw new NetworkException(NetworkException.Kind.INVALID_CONFIG,
-                    fileName + ": invalid JSON: " + e.getOriginalMessage());
+            throw BerthException.failed(fileName + ": invalid JSON: " + e.getOriginalMessage());
         }
         boolean list = fileName.endsWith(".conflist") || (node.has("plugins") && !node.has("type"));
         return list ? NetworkConfigList.fromList(node, fileName) : NetworkConfigList.fromSingle(node, fileName);

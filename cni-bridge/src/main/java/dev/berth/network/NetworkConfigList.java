@@ -1,5 +1,6 @@
 package dev.berth.network;
 
+import dev.berth.host.BerthException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -80,7 +81,7 @@ record NetworkConfigList(String name, String cniVersion, boolean disableCheck, S
         return value.asText();
     }
 
-    private static NetworkException invalid(String source, String why) {
-        return new NetworkException(NetworkException.Kind.INVALID_CONFIG, source + ": " + why);
+    private static BerthException invalid(String source, String why) {
+        return BerthException.failed(source + ": " + why);
     }
 }

@@ -1,5 +1,6 @@
 package dev.berth.network;
 
+import dev.berth.host.BerthException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
@@ -15,7 +16,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs CNI plugins by the execution protocol: finds the executable in the bin dirs, passes the CNI_*
- * environment and the config on stdin, and turns a failure into a {@link NetworkException} carrying the
+ * environment and the config on stdin, and turns a failure into a {@link BerthException} carrying the
  * plugin's CNI error. Immutable and thread-safe.
  */
 class PluginInvoker {
@@ -47,16 +48,14 @@ class PluginInvoker {
         return Optional.empty();
     }
 
-    /** Runs the plugin and returns its stdout; throws {@link NetworkException} on any failure. */
+    /** Runs the plugin and returns its stdout; throws {@link BerthException} on any failure. */
     String invoke(PluginCall call) {
-        Path executable = find(call.pluginType()).orElseThrow(() -> new NetworkException(
-                NetworkException.Kind.NOT_READY,
-                call.describe() + ": plugin '" + call.pluginType() + "' not found in " + binDirs));
+        Path executable = find(call.pluginType()).orElseThrow(() -> BerthException.failedPrecondition(call.describe() + ": plugin '" + call.pluginType() + "' not found in " + binDirs));
         LOG.debug("running {}", call.describe());
         PluginProcess.Output out = PluginProcess.run(executable, environment(call), call.stdinJson(), deadline,
                 call.describe());
         if (out.exitCode() != 0) {
-            throw new NetworkException(NetworkException.Kind.PLUGIN_FAILED, failureMessage(call, out));
+            throw BerthException.failed(failureMessage(call, out));
         }
         return out.stdout();
     }

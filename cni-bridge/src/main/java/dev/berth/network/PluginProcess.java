@@ -1,5 +1,6 @@
 package dev.berth.network;
 
+import dev.berth.host.BerthException;
 import dev.berth.host.Captured;
 import dev.berth.host.CommandException;
 import dev.berth.host.CommandRunner;
@@ -28,7 +29,7 @@ final class PluginProcess {
 
     /**
      * Runs {@code executable} with exactly {@code env}; never throws for a non-zero exit (the caller
-     * interprets it) but throws {@link NetworkException} when it cannot start or misses the deadline, in which
+     * interprets it) but throws {@link BerthException} when it cannot start or misses the deadline, in which
      * case it and what it started are killed.
      */
     static Output run(Path executable, Map<String, String> env, String stdin, Duration deadline, String what) {
@@ -37,13 +38,11 @@ final class PluginProcess {
             out = RUNNER.capture(List.of(executable.toString()), env, stdin.getBytes(StandardCharsets.UTF_8),
                     deadline, MAX_OUTPUT);
         } catch (CommandException e) {
-            throw new NetworkException(NetworkException.Kind.PLUGIN_FAILED,
-                    what + ": cannot run " + executable + ": " + e.getMessage(), e);
+            throw BerthException.failed(what + ": cannot run " + executable + ": " + e.getMessage(), e);
         }
         String stderr = new String(out.stderr(), StandardCharsets.UTF_8);
         if (out.timedOut()) {
-            throw new NetworkException(NetworkException.Kind.PLUGIN_FAILED,
-                    what + ": " + executable + " did not finish within " + deadline.toSeconds() + " s"
+            throw BerthException.failed(what + ": " + executable + " did not finish within " + deadline.toSeconds() + " s"
                             + stderrSuffix(stderr));
         }
         return new Output(out.exitCode(), new String(out.stdout(), StandardCharsets.UTF_8), stderr);

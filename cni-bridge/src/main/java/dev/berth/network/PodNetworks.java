@@ -1,5 +1,6 @@
 package dev.berth.network;
 
+import dev.berth.host.BerthException;
 import java.util.List;
 
 /**
@@ -8,7 +9,7 @@ import java.util.List;
  * unit tests of the CRI handlers use an in-memory one.
  *
  * <p>Implementations are thread-safe; calls for one sandbox are serialized. Arguments must not be null and
- * results are never null. Failures are {@link NetworkException}s (plugin failures, no usable config) or
+ * results are never null. Failures are {@link BerthException}s (plugin failures, no usable config) or
  * {@link IllegalArgumentException}s (malformed requests).
  */
 public interface PodNetworks {

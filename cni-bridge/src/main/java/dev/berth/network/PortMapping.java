@@ -1,5 +1,6 @@
 package dev.berth.network;
 
+import dev.berth.host.BerthException;
 import java.util.Locale;
 import java.util.Set;
 
@@ -21,13 +22,13 @@ public record PortMapping(String protocol, int containerPort, int hostPort, Stri
     public PortMapping {
         protocol = protocol == null || protocol.isBlank() ? "tcp" : protocol.toLowerCase(Locale.ROOT);
         if (!PROTOCOLS.contains(protocol)) {
-            throw new IllegalArgumentException("unsupported port protocol: " + protocol);
+            throw BerthException.invalidArgument("unsupported port protocol: " + protocol);
         }
         if (hostPort < 0 || hostPort > 65535) {
-            throw new IllegalArgumentException("hostPort out of range: " + hostPort);
+            throw BerthException.invalidArgument("hostPort out of range: " + hostPort);
         }
         if (containerPort < 0 || containerPort > 65535 || (hostPort > 0 && containerPort == 0)) {
-            throw new IllegalArgumentException("containerPort out of range: " + containerPort);
+            throw BerthException.invalidArgument("containerPort out of range: " + containerPort);
         }
         hostIp = hostIp == null ? "" : hostIp.strip();
     }

@@ -1,5 +1,6 @@
 package dev.berth.network;
 
+import dev.berth.host.BerthException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.host.AtomicFiles;
@@ -73,8 +74,7 @@ final class ResultCache {
         } catch (NoSuchFileException e) {
             return List.of();
         } catch (IOException e) {
-            throw new NetworkException(NetworkException.Kind.INVALID_CONFIG,
-                    "cannot list CNI cache " + dir + ": " + e.getMessage(), e);
+            throw BerthException.failed("cannot list CNI cache " + dir + ": " + e.getMessage(), e);
         }
         List<Entry> entries = new ArrayList<>();
         for (Path file : files) {

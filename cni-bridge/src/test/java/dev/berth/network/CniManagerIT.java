@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.berth.host.BerthException;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -154,8 +155,7 @@ class CniManagerIT {
         List<String> vethsBefore = vethsOnBridge();
 
         assertThatThrownBy(() -> failingManager.attach(pod))
-                .isInstanceOfSatisfying(NetworkException.class, e -> {
-                    assertThat(e.kind()).isEqualTo(NetworkException.Kind.PLUGIN_FAILED);
+                .isInstanceOfSatisfying(BerthException.Failed.class, e -> {
                     assertThat(e.getMessage()).contains("failadd", "999", "injected failure");
                 });
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.berth.host.BerthException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -108,8 +109,7 @@ class CniManagerTest {
     @Test
     void attach_noConfig_throwsNotReady() {
         assertThatThrownBy(() -> manager.attach(request("sb1", List.of())))
-                .isInstanceOfSatisfying(NetworkException.class,
-                        e -> assertThat(e.kind()).isEqualTo(NetworkException.Kind.NOT_READY));
+                .isInstanceOf(BerthException.FailedPrecondition.class);
     }
 
     @Test
@@ -189,8 +189,7 @@ class CniManagerTest {
         plugins.failingAdd("second");
 
         assertThatThrownBy(() -> manager.attach(request("sb1", List.of())))
-                .isInstanceOfSatisfying(NetworkException.class, e -> {
-                    assertThat(e.kind()).isEqualTo(NetworkException.Kind.PLUGIN_FAILED);
+                .isInstanceOfSatisfying(BerthException.Failed.class, e -> {
                     assertThat(e.getMessage()).contains("second", "ADD", "exit 1", "CNI error 7", "boom on add",
                             "some details", "plugin stderr text");
                 });
@@ -281,7 +280,7 @@ class CniManagerTest {
         plugins.clearCalls();
 
         assertThatThrownBy(() -> manager.detach(request("sb1", List.of())))
-                .isInstanceOfSatisfying(NetworkException.class,
+                .isInstanceOfSatisfying(BerthException.class,
                         e -> assertThat(e.getMessage()).contains("second", "DEL", "CNI error 11", "boom on del"));
 
         assertThat(plugins.calls()).containsExactly("second DEL eth0", "first DEL eth0", "loopback DEL lo");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.berth.host.BerthException;
 import java.io.IOException;
 import org.junit.jupiter.api.Test;
 
@@ -45,8 +46,7 @@ class CniResultsTest {
     @Test
     void parse_emptyOutput_pluginFailed() {
         assertThatThrownBy(() -> CniResults.parse("  ", CALL))
-                .isInstanceOfSatisfying(NetworkException.class,
-                        e -> assertThat(e.kind()).isEqualTo(NetworkException.Kind.PLUGIN_FAILED))
+                .isInstanceOf(BerthException.Failed.class)
                 .hasMessageContaining("printed no result");
     }
 

@@ -3,6 +3,7 @@ package dev.berth.network;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.berth.host.BerthException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,8 +62,7 @@ class ConfigLoaderTest {
     void parse_conflistWithoutPlugins_invalidConfig() {
         assertThatThrownBy(() -> ConfigLoader.parse("{\"cniVersion\":\"1.0.0\",\"name\":\"a\",\"plugins\":[]}",
                 "a.conflist"))
-                .isInstanceOfSatisfying(NetworkException.class,
-                        e -> assertThat(e.kind()).isEqualTo(NetworkException.Kind.INVALID_CONFIG));
+                .isInstanceOf(BerthException.Failed.class);
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.berth.network;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.berth.host.BerthException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,8 +53,7 @@ class PluginInvokerTest {
         PluginInvoker invoker = new PluginInvoker(List.of(tmp), Duration.ofSeconds(5));
 
         assertThatThrownBy(() -> invoker.invoke(call("nothere")))
-                .isInstanceOfSatisfying(NetworkException.class,
-                        e -> assertThat(e.kind()).isEqualTo(NetworkException.Kind.NOT_READY));
+                .isInstanceOf(BerthException.FailedPrecondition.class);
     }
 
     @Test
@@ -84,8 +84,7 @@ class PluginInvokerTest {
         long start = System.nanoTime();
 
         assertThatThrownBy(() -> invoker.invoke(call("slow")))
-                .isInstanceOfSatisfying(NetworkException.class,
-                        e -> assertThat(e.kind()).isEqualTo(NetworkException.Kind.PLUGIN_FAILED))
+                .isInstanceOf(BerthException.Failed.class)
                 .hasMessageContaining("did not finish");
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
     }

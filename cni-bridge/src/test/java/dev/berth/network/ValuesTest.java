@@ -3,6 +3,7 @@ package dev.berth.network;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.berth.host.BerthException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -30,7 +31,7 @@ class ValuesTest {
 
     @Test
     void portMapping_unknownProtocol_rejected() {
-        assertThatThrownBy(() -> new PortMapping("icmp", 1, 2, null)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new PortMapping("icmp", 1, 2, null)).isInstanceOf(BerthException.InvalidArgument.class);
     }
 
     @Test

@@ -1,9 +1,9 @@
 package dev.berth.server;
 
+import dev.berth.host.BerthException;
 import dev.berth.sandbox.ContainerInfo;
-import dev.berth.sandbox.SandboxRuntime;
 import dev.berth.sandbox.SandboxInfo;
-import io.grpc.Status;
+import dev.berth.sandbox.SandboxRuntime;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.List;
@@ -50,21 +50,20 @@ public final class Ids {
 
     /** The container an id or unique prefix names; NOT_FOUND when none does. */
     public static ContainerInfo requireContainer(SandboxRuntime runtime, String idOrPrefix) {
-        return container(runtime, idOrPrefix).orElseThrow(() -> Status.NOT_FOUND
-                .withDescription("container " + idOrPrefix + " not found").asRuntimeException());
+        return container(runtime, idOrPrefix)
+                .orElseThrow(() -> BerthException.notFound("container " + idOrPrefix + " not found"));
     }
 
     /** The sandbox an id or unique prefix names; NOT_FOUND when none does. */
     public static SandboxInfo requireSandbox(SandboxRuntime runtime, String idOrPrefix) {
-        return sandbox(runtime, idOrPrefix).orElseThrow(() -> Status.NOT_FOUND
-                .withDescription("pod sandbox " + idOrPrefix + " not found").asRuntimeException());
+        return sandbox(runtime, idOrPrefix)
+                .orElseThrow(() -> BerthException.notFound("pod sandbox " + idOrPrefix + " not found"));
     }
 
     private static <T> Optional<T> unique(List<T> matches, String prefix) {
         if (matches.size() > 1) {
-            throw Status.INVALID_ARGUMENT
-                    .withDescription("id prefix " + prefix + " is ambiguous: " + matches.size() + " matches")
-                    .asRuntimeException();
+            throw BerthException.invalidArgument("id prefix " + prefix + " is ambiguous: " + matches.size()
+                    + " matches");
         }
         return matches.stream().findFirst();
     }

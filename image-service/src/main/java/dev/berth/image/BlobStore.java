@@ -1,5 +1,6 @@
 package dev.berth.image;
 
+import dev.berth.host.BerthException;
 import dev.berth.host.AtomicFiles;
 import dev.berth.host.FileTrees;
 import java.io.IOException;
@@ -42,7 +43,7 @@ final class BlobStore {
 
     /**
      * Copies {@code content} into the store if it has exactly {@code size} bytes (when {@code size >= 0})
-     * hashing to {@code digest}; throws {@link ImageException.Kind#FAILED} otherwise.
+     * hashing to {@code digest}; throws {@link BerthException.Failed} otherwise.
      */
     Path ingest(String digest, long size, InputStream content) throws IOException {
         Path target = path(digest);
@@ -55,20 +56,18 @@ final class BlobStore {
                 for (int n; (n = content.read(buffer)) > 0; ) {
                     written += n;
                     if (size >= 0 && written > size) {
-                        throw new ImageException(ImageException.Kind.FAILED,
-                                "blob " + digest + " is longer than the " + size + " bytes announced");
+                        throw BerthException.failed("blob " + digest + " is longer than the " + size + " bytes announced");
                     }
                     md.update(buffer, 0, n);
                     out.write(buffer, 0, n);
                 }
             }
             if (size >= 0 && written != size) {
-                throw new ImageException(ImageException.Kind.FAILED,
-                        "blob " + digest + " has " + written + " bytes, expected " + size);
+                throw BerthException.failed("blob " + digest + " has " + written + " bytes, expected " + size);
             }
             String actual = Digests.format(md);
             if (!actual.equals(digest)) {
-                throw new ImageException(ImageException.Kind.FAILED, "blob digest mismatch: expected " + digest + ", got " + actual);
+                throw BerthException.failed("blob digest mismatch: expected " + digest + ", got " + actual);
             }
             try (var channel = java.nio.channels.FileChannel.open(temp, StandardOpenOption.WRITE)) {
                 channel.force(true);

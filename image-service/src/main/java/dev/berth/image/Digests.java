@@ -1,5 +1,6 @@
 package dev.berth.image;
 
+import dev.berth.host.BerthException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -33,7 +34,7 @@ final class Digests {
     /** Checks a digest is {@code sha256:<64 lowercase hex>} (the only algorithm accepted) and returns the hex. */
     static String hex(String digest) {
         if (digest == null || !SHA256.matcher(digest).matches()) {
-            throw new ImageException(ImageException.Kind.FAILED, "unsupported or malformed digest: " + digest);
+            throw BerthException.failed("unsupported or malformed digest: " + digest);
         }
         return digest.substring("sha256:".length());
     }

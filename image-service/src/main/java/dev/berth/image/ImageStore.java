@@ -1,5 +1,6 @@
 package dev.berth.image;
 
+import dev.berth.host.BerthException;
 import dev.berth.host.AtomicFiles;
 import dev.berth.host.Clock;
 import dev.berth.host.Json;
@@ -75,7 +76,7 @@ public final class ImageStore implements Images {
                 collectGarbage();
             }
         } catch (IOException e) {
-            throw new ImageException(ImageException.Kind.FAILED, "cannot open image store at " + root + ": " + e.getMessage(), e);
+            throw BerthException.failed("cannot open image store at " + root + ": " + e.getMessage(), e);
         }
     }
 
@@ -104,17 +105,17 @@ public final class ImageStore implements Images {
         Reference ref = Reference.parse(reference);
         List<URI> endpoints = RegistryClient.endpoints(ref.domain(), settings.mirrors());
         Set<String> pinned = new HashSet<>();
-        ImageException failure = null;
+        BerthException failure = null;
         try {
             for (URI endpoint : endpoints) {
                 try {
                     Puller.Pulled pulled = puller.pull(endpoint, ref, creds, key -> pin(pinned, key));
                     return record(ref, pulled);
-                } catch (ImageException e) {
+                } catch (BerthException e) {
                     LOG.debug("pull of {} from {} failed: {}", ref, endpoint, e.getMessage());
                     // Prefer the answer of the first endpoint that answered at all over "could not connect".
-                    if (failure == null || (failure.kind() == ImageException.Kind.UNAVAILABLE
-                            && e.kind() != ImageException.Kind.UNAVAILABLE)) {
+                    if (failure == null || (failure instanceof BerthException.Unavailable
+                            && !(e instanceof BerthException.Unavailable))) {
                         failure = e;
                     }
                 }
@@ -126,7 +127,7 @@ public final class ImageStore implements Images {
                 }
             }
         }
-        throw new ImageException(failure.kind(), "pulling " + ref + ": " + failure.getMessage(), failure);
+        throw failure.within("pulling " + ref);
     }
 
     private void pin(Set<String> pinned, String key) {
@@ -169,7 +170,7 @@ public final class ImageStore implements Images {
                 images.put(id, record);
                 return record.toImage();
             } catch (IOException e) {
-                throw new ImageException(ImageException.Kind.FAILED, "saving image " + id + ": " + e.getMessage(), e);
+                throw BerthException.failed("saving image " + id + ": " + e.getMessage(), e);
             }
         }
     }
@@ -205,7 +206,7 @@ public final class ImageStore implements Images {
                     return r;
                 }
             }
-        } catch (ImageException e) {
+        } catch (BerthException.InvalidArgument e) {
             // not a reference: may still be an id prefix
         }
         var prefix = HEX_PREFIX.matcher(text);
@@ -229,7 +230,7 @@ public final class ImageStore implements Images {
      * or digest reference removes the image with all its tags. Unreferenced layers and blobs are
      * deleted. Returns false if nothing matches.
      *
-     * @throws ImageException {@code IN_USE} if a mounted container rootfs uses the image
+     * @throws BerthException.FailedPrecondition if a mounted container rootfs uses the image
      */
     public boolean remove(String refOrId) {
         synchronized (lock) {
@@ -249,7 +250,7 @@ public final class ImageStore implements Images {
                 }
                 for (RootfsRecord r : rootfs.values()) {
                     if (r.imageId().equals(record.id())) {
-                        throw new ImageException(ImageException.Kind.IN_USE, "image " + record.id()
+                        throw BerthException.failedPrecondition("image " + record.id()
                                 + " is used by container " + r.containerId());
                     }
                 }
@@ -258,7 +259,7 @@ public final class ImageStore implements Images {
                 collectGarbage();
                 return true;
             } catch (IOException e) {
-                throw new ImageException(ImageException.Kind.FAILED, "removing image " + record.id() + ": " + e.getMessage(), e);
+                throw BerthException.failed("removing image " + record.id() + ": " + e.getMessage(), e);
             }
         }
     }
@@ -268,7 +269,7 @@ public final class ImageStore implements Images {
         try {
             Reference ref = Reference.parse(refOrId.strip());
             return ref.tag() != null && record.repoTags().contains(ref.toString()) ? ref.toString() : null;
-        } catch (ImageException e) {
+        } catch (BerthException.InvalidArgument e) {
             return null;
         }
     }
@@ -348,7 +349,7 @@ public final class ImageStore implements Images {
             long[] totals = TreeUsage.of(upper);
             return Optional.of(new FsUsage(root, totals[0], totals[1], now));
         } catch (IOException e) {
-            throw new ImageException(ImageException.Kind.FAILED, "measuring the writable layer of " + containerId
+            throw BerthException.failed("measuring the writable layer of " + containerId
                     + ": " + e.getMessage(), e);
         }
     }
@@ -358,7 +359,7 @@ public final class ImageStore implements Images {
      * {@link #find} accepts) with its own upper and work dirs; returns the merged directory.
      * Idempotent. The image's layers cannot be removed while the rootfs exists.
      *
-     * @throws ImageException {@code NOT_FOUND} for an unknown image
+     * @throws BerthException.NotFound for an unknown image
      */
     public Path mountRootfs(String containerId, String imageId) {
         Rootfs.checkId(containerId);
@@ -372,13 +373,13 @@ public final class ImageStore implements Images {
                 if (record == null) {
                     ImageRecord image = resolve(imageId);
                     if (image == null) {
-                        throw new ImageException(ImageException.Kind.NOT_FOUND, "image " + imageId + " not found");
+                        throw BerthException.notFound("image " + imageId + " not found");
                     }
                     record = new RootfsRecord(1, containerId, image.id(), image.chainIds());
                     try {
                         AtomicFiles.writeJson(Rootfs.record(dir), record);
                     } catch (IOException e) {
-                        throw new ImageException(ImageException.Kind.FAILED, "creating rootfs of " + containerId + ": " + e.getMessage(), e);
+                        throw BerthException.failed("creating rootfs of " + containerId + ": " + e.getMessage(), e);
                     }
                     rootfs.put(containerId, record);
                     created = true;
@@ -389,7 +390,7 @@ public final class ImageStore implements Images {
                 for (String chain : record.chainIds()) {
                     Path diff = layers.diff(chain);
                     if (!Files.isDirectory(diff)) {
-                        throw new ImageException(ImageException.Kind.FAILED, "layer " + chain + " of image "
+                        throw BerthException.failed("layer " + chain + " of image "
                                 + record.imageId() + " is missing");
                     }
                     diffs.add(diff);
@@ -399,10 +400,10 @@ public final class ImageStore implements Images {
                 if (created) {
                     dropRootfs(containerId, dir);
                 }
-                if (e instanceof ImageException ie) {
-                    throw ie;
+                if (e instanceof BerthException be) {
+                    throw be;
                 }
-                throw new ImageException(ImageException.Kind.FAILED, "mounting rootfs of " + containerId + ": " + e.getMessage(), e);
+                throw BerthException.failed("mounting rootfs of " + containerId + ": " + e.getMessage(), e);
             }
         } finally {
             held.close();
@@ -432,7 +433,7 @@ public final class ImageStore implements Images {
                 rootfs.remove(containerId);
             }
         } catch (IOException e) {
-            throw new ImageException(ImageException.Kind.FAILED, "unmounting rootfs of " + containerId + ": " + e.getMessage(), e);
+            throw BerthException.failed("unmounting rootfs of " + containerId + ": " + e.getMessage(), e);
         } finally {
             held.close();
         }
@@ -453,7 +454,7 @@ public final class ImageStore implements Images {
      * {@code "busybox"} becomes {@code "docker.io/library/busybox:latest"}; a reference with a digest
      * becomes {@code name@sha256:...}.
      *
-     * @throws ImageException {@code INVALID_REFERENCE} if it is not an image reference
+     * @throws BerthException.InvalidArgument if it is not an image reference
      */
     public static String normalize(String reference) {
         return Reference.parse(reference).toString();

@@ -1,5 +1,6 @@
 package dev.berth.image;
 
+import dev.berth.host.BerthException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -11,7 +12,7 @@ import java.util.Set;
  * implementation; unit tests of the CRI handlers use an in-memory one.
  *
  * <p>Implementations are thread-safe. Arguments must not be null unless documented; results are never null.
- * Failures are {@link ImageException}s whose {@link ImageException#kind()} maps to a CRI status code.
+ * Failures are {@link BerthException}s.
  */
 public interface Images extends AutoCloseable {
 
@@ -31,7 +32,7 @@ public interface Images extends AutoCloseable {
      * Removes a tag (and the image once no tag is left) or, named by id or digest, the image with all its tags.
      * Returns false when nothing matches.
      *
-     * @throws ImageException {@code IN_USE} if a container's root filesystem uses the image
+     * @throws BerthException.FailedPrecondition if a container's root filesystem uses the image
      */
     boolean remove(String refOrId);
 
@@ -48,7 +49,7 @@ public interface Images extends AutoCloseable {
      * Mounts a root filesystem for {@code containerId} from the layers of the image {@code imageId} names and
      * returns its directory; idempotent.
      *
-     * @throws ImageException {@code NOT_FOUND} for an unknown image
+     * @throws BerthException.NotFound for an unknown image
      */
     Path mountRootfs(String containerId, String imageId);
 

@@ -1,5 +1,6 @@
 package dev.berth.image;
 
+import dev.berth.host.BerthException;
 import dev.berth.host.AtomicFiles;
 import dev.berth.host.FileTrees;
 import java.io.IOException;
@@ -56,7 +57,7 @@ final class LayerStore {
                 result = unpacker.unpack(in, temp.resolve("diff"));
             }
             if (!result.diffId().equals(diffId)) {
-                throw new ImageException(ImageException.Kind.FAILED, "layer diff id mismatch: config says " + diffId
+                throw BerthException.failed("layer diff id mismatch: config says " + diffId
                         + ", content is " + result.diffId());
             }
             AtomicFiles.writeJson(temp.resolve("layer.json"), new LayerRecord(chainId, diffId));

@@ -1,5 +1,6 @@
 package dev.berth.image;
 
+import dev.berth.host.BerthException;
 import com.github.luben.zstd.ZstdInputStream;
 import dev.berth.host.FileTrees;
 import dev.berth.host.LibC;
@@ -147,7 +148,7 @@ final class LayerUnpacker {
         } else if (entry.isCharacterDevice() || entry.isBlockDevice()) {
             boolean whiteout = entry.isCharacterDevice() && entry.getDevMajor() == 0 && entry.getDevMinor() == 0;
             if (!whiteout && !allowDeviceNodes) {
-                throw new ImageException(ImageException.Kind.REFUSED, "layer entry " + entry.getName() + " is a "
+                throw BerthException.failedPrecondition("layer entry " + entry.getName() + " is a "
                         + (entry.isCharacterDevice() ? "character" : "block") + " device (" + entry.getDevMajor()
                         + ":" + entry.getDevMinor() + "); images with device nodes are refused unless"
                         + " images.allow_device_nodes is set");
@@ -230,7 +231,7 @@ final class LayerUnpacker {
             } else if (attrs.isSymbolicLink()) {
                 throw unsafe(String.join("/", parts) + " (goes through symlink " + dest.relativize(current) + ")");
             } else if (!attrs.isDirectory()) {
-                throw new ImageException(ImageException.Kind.FAILED, "layer entry below non-directory " + dest.relativize(current));
+                throw BerthException.failed("layer entry below non-directory " + dest.relativize(current));
             }
         }
         return current;
@@ -247,7 +248,7 @@ final class LayerUnpacker {
             BasicFileAttributes attrs = attributes(current);
             boolean last = i == parts.size() - 1;
             if (attrs == null) {
-                throw new ImageException(ImageException.Kind.FAILED, "hard link " + entry.getName()
+                throw BerthException.failed("hard link " + entry.getName()
                         + " to missing " + entry.getLinkName());
             }
             if (!last && !attrs.isDirectory()) {
@@ -280,7 +281,7 @@ final class LayerUnpacker {
         }
     }
 
-    private static ImageException unsafe(String name) {
-        return new ImageException(ImageException.Kind.FAILED, "unsafe path in layer: " + name);
+    private static BerthException unsafe(String name) {
+        return BerthException.failed("unsafe path in layer: " + name);
     }
 }

@@ -1,5 +1,6 @@
 package dev.berth.image;
 
+import dev.berth.host.BerthException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.host.Json;
 import java.io.IOException;
@@ -104,7 +105,7 @@ final class Manifests {
             }
         }
         if (best == null) {
-            throw new ImageException(ImageException.Kind.NOT_FOUND, "no manifest for platform " + os + "/" + architecture);
+            throw BerthException.notFound("no manifest for platform " + os + "/" + architecture);
         }
         return best.descriptor();
     }
@@ -165,7 +166,7 @@ final class Manifests {
         return out;
     }
 
-    private static ImageException failed(String message) {
-        return new ImageException(ImageException.Kind.FAILED, message);
+    private static BerthException failed(String message) {
+        return BerthException.failed(message);
     }
 }

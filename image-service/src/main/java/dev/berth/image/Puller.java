@@ -1,5 +1,6 @@
 package dev.berth.image;
 
+import dev.berth.host.BerthException;
 import dev.berth.host.KeyedLocks;
 import java.io.IOException;
 import java.io.InputStream;
@@ -44,7 +45,7 @@ final class Puller {
             RegistryClient.Fetched platform = client.manifest(endpoint, repository, chosen.digest(), creds);
             parsed = Manifests.parse(platform.body(), platform.contentType());
             if (!(parsed instanceof Manifests.Manifest)) {
-                throw new ImageException(ImageException.Kind.FAILED, "index " + top.digest() + " points at another index");
+                throw BerthException.failed("index " + top.digest() + " points at another index");
             }
         }
         Manifests.Manifest manifest = (Manifests.Manifest) parsed;
@@ -53,7 +54,7 @@ final class Puller {
             Path configBlob = fetch(endpoint, repository, manifest.config(), creds);
             Manifests.Config config = Manifests.parseConfig(java.nio.file.Files.readAllBytes(configBlob));
             if (config.diffIds().size() != manifest.layers().size()) {
-                throw new ImageException(ImageException.Kind.FAILED, "config lists " + config.diffIds().size()
+                throw BerthException.failed("config lists " + config.diffIds().size()
                         + " diff ids for " + manifest.layers().size() + " layers");
             }
             List<String> chains = Digests.chainIds(config.diffIds());
@@ -78,7 +79,7 @@ final class Puller {
             }
             return new Pulled(top.digest(), manifest.config().digest(), config.config(), List.copyOf(refs), size);
         } catch (IOException e) {
-            throw new ImageException(ImageException.Kind.FAILED, "storing " + ref + ": " + e.getMessage(), e);
+            throw BerthException.failed("storing " + ref + ": " + e.getMessage(), e);
         }
     }
 
@@ -91,7 +92,7 @@ final class Puller {
             try (InputStream in = client.blob(endpoint, repository, descriptor.digest(), creds)) {
                 return blobs.ingest(descriptor.digest(), descriptor.size(), in);
             } catch (IOException e) {
-                throw new ImageException(ImageException.Kind.UNAVAILABLE, "downloading " + descriptor.digest()
+                throw BerthException.unavailable("downloading " + descriptor.digest()
                         + " from " + endpoint + ": " + e.getMessage(), e);
             }
         } finally {

@@ -1,5 +1,6 @@
 package dev.berth.image;
 
+import dev.berth.host.BerthException;
 import java.util.regex.Pattern;
 
 /**
@@ -23,7 +24,7 @@ record Reference(String domain, String path, String tag, String digest) {
     private static final Pattern DIGEST = Pattern.compile("sha256:[a-f0-9]{64}");
     private static final int MAX_NAME = 255;
 
-    /** Parses {@code text}; throws {@link ImageException.Kind#INVALID_REFERENCE} if it is not a reference. */
+    /** Parses {@code text}; throws {@link BerthException.InvalidArgument} if it is not a reference. */
     static Reference parse(String text) {
         if (text == null || text.isBlank()) {
             throw invalid(text, "empty");
@@ -83,8 +84,8 @@ record Reference(String domain, String path, String tag, String digest) {
         return new Reference(domain, path, tag, digest);
     }
 
-    private static ImageException invalid(String text, String why) {
-        return new ImageException(ImageException.Kind.INVALID_REFERENCE, "invalid image reference \"" + text + "\": " + why);
+    private static BerthException invalid(String text, String why) {
+        return BerthException.invalidArgument("invalid image reference \"" + text + "\": " + why);
     }
 
     /** {@code domain/path}. */

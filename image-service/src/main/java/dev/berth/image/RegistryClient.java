@@ -1,5 +1,6 @@
 package dev.berth.image;
 
+import dev.berth.host.BerthException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.host.Json;
 import java.io.IOException;
@@ -23,7 +24,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Talks the distribution API to one registry endpoint for one repository: fetches manifests and
  * blobs, answering Bearer and Basic challenges and following redirects (without sending the
- * registry's credentials to another host). Maps HTTP failures to {@link ImageException} kinds.
+ * registry's credentials to another host). Maps HTTP failures to {@link BerthException} kinds.
  * Thread-safe; tokens are cached per endpoint and scope.
  */
 final class RegistryClient {
@@ -56,15 +57,15 @@ final class RegistryClient {
         try (InputStream in = response.body()) {
             byte[] body = in.readNBytes((int) MAX_MANIFEST + 1);
             if (body.length > MAX_MANIFEST) {
-                throw new ImageException(ImageException.Kind.FAILED, "manifest " + uri + " is larger than " + MAX_MANIFEST);
+                throw BerthException.failed("manifest " + uri + " is larger than " + MAX_MANIFEST);
             }
             String digest = Digests.of(body);
             if (object.startsWith("sha256:") && !object.equals(digest)) {
-                throw new ImageException(ImageException.Kind.FAILED, "manifest digest mismatch: asked " + object + ", got " + digest);
+                throw BerthException.failed("manifest digest mismatch: asked " + object + ", got " + digest);
             }
             return new Fetched(body, response.headers().firstValue("Content-Type").orElse(""), digest);
         } catch (IOException e) {
-            throw new ImageException(ImageException.Kind.UNAVAILABLE, "reading manifest " + uri + ": " + e.getMessage(), e);
+            throw BerthException.unavailable("reading manifest " + uri + ": " + e.getMessage(), e);
         }
     }
 
@@ -83,7 +84,7 @@ final class RegistryClient {
             Optional<String> header = response.headers().firstValue("WWW-Authenticate");
             discard(response);
             if (header.isEmpty()) {
-                throw new ImageException(ImageException.Kind.UNAUTHORIZED, "unauthorized: " + uri + " (no challenge)");
+                throw BerthException.permissionDenied("unauthorized: " + uri + " (no challenge)");
             }
             authorization = authorize(Challenge.parse(header.get()), scope, creds, uri);
             tokens.put(tokenKey, authorization);
@@ -97,15 +98,15 @@ final class RegistryClient {
         String message = "GET " + uri + ": HTTP " + status + (body.isEmpty() ? "" : " " + body);
         if (status == 401 || status == 403) {
             tokens.remove(tokenKey);
-            throw new ImageException(ImageException.Kind.UNAUTHORIZED, message);
+            throw BerthException.permissionDenied(message);
         }
         if (status == 404) {
-            throw new ImageException(ImageException.Kind.NOT_FOUND, message);
+            throw BerthException.notFound(message);
         }
         if (status == 429 || status >= 500) {
-            throw new ImageException(ImageException.Kind.UNAVAILABLE, message);
+            throw BerthException.unavailable(message);
         }
-        throw new ImageException(ImageException.Kind.FAILED, message);
+        throw BerthException.failed(message);
     }
 
     /** One request, following redirects; the Authorization header only goes to the original authority. */
@@ -121,43 +122,43 @@ final class RegistryClient {
             try {
                 response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
             } catch (IOException e) {
-                throw new ImageException(ImageException.Kind.UNAVAILABLE, "GET " + current + ": " + describe(e), e);
+                throw BerthException.unavailable("GET " + current + ": " + describe(e), e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new ImageException(ImageException.Kind.UNAVAILABLE, "interrupted: GET " + current, e);
+                throw BerthException.unavailable("interrupted: GET " + current, e);
             }
             int status = response.statusCode();
             if (status == 301 || status == 302 || status == 303 || status == 307 || status == 308) {
                 String location = response.headers().firstValue("Location").orElse(null);
                 discard(response);
                 if (location == null) {
-                    throw new ImageException(ImageException.Kind.FAILED, "redirect without Location from " + current);
+                    throw BerthException.failed("redirect without Location from " + current);
                 }
                 current = current.resolve(location);
                 continue;
             }
             return response;
         }
-        throw new ImageException(ImageException.Kind.FAILED, "too many redirects from " + uri);
+        throw BerthException.failed("too many redirects from " + uri);
     }
 
     private String authorize(Challenge challenge, String defaultScope, Credentials creds, URI uri) {
         String basic = basic(creds);
         if (challenge.scheme().equals("basic")) {
             if (basic == null) {
-                throw new ImageException(ImageException.Kind.UNAUTHORIZED, "registry " + uri.getAuthority() + " needs credentials");
+                throw BerthException.permissionDenied("registry " + uri.getAuthority() + " needs credentials");
             }
             return basic;
         }
         if (!challenge.scheme().equals("bearer")) {
-            throw new ImageException(ImageException.Kind.UNAUTHORIZED, "unsupported auth scheme " + challenge.scheme());
+            throw BerthException.permissionDenied("unsupported auth scheme " + challenge.scheme());
         }
         if (creds != null && notEmpty(creds.registryToken())) {
             return "Bearer " + creds.registryToken();
         }
         String realm = challenge.params().get("realm");
         if (realm == null || realm.isEmpty()) {
-            throw new ImageException(ImageException.Kind.UNAUTHORIZED, "bearer challenge without realm from " + uri.getAuthority());
+            throw BerthException.permissionDenied("bearer challenge without realm from " + uri.getAuthority());
         }
         String scope = challenge.params().getOrDefault("scope", defaultScope);
         String service = challenge.params().getOrDefault("service", "");
@@ -183,11 +184,11 @@ final class RegistryClient {
             HttpResponse<byte[]> response = http.send(request.timeout(REQUEST_TIMEOUT).build(),
                     HttpResponse.BodyHandlers.ofByteArray());
             if (response.statusCode() == 401 || response.statusCode() == 403) {
-                throw new ImageException(ImageException.Kind.UNAUTHORIZED, "token request to " + realm.getAuthority()
+                throw BerthException.permissionDenied("token request to " + realm.getAuthority()
                         + " refused: HTTP " + response.statusCode());
             }
             if (response.statusCode() != 200) {
-                throw new ImageException(ImageException.Kind.UNAVAILABLE, "token request to " + realm.getAuthority()
+                throw BerthException.unavailable("token request to " + realm.getAuthority()
                         + ": HTTP " + response.statusCode());
             }
             JsonNode tree = Json.MAPPER.readTree(response.body());
@@ -196,15 +197,15 @@ final class RegistryClient {
                 token = tree.path("access_token").asText("");
             }
             if (token.isEmpty()) {
-                throw new ImageException(ImageException.Kind.UNAUTHORIZED, "token response from " + realm.getAuthority() + " without token");
+                throw BerthException.permissionDenied("token response from " + realm.getAuthority() + " without token");
             }
             LOG.debug("got registry token from {} for {}", realm.getAuthority(), scope);
             return token;
         } catch (IOException e) {
-            throw new ImageException(ImageException.Kind.UNAVAILABLE, "token request to " + realm.getAuthority() + ": " + describe(e), e);
+            throw BerthException.unavailable("token request to " + realm.getAuthority() + ": " + describe(e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ImageException(ImageException.Kind.UNAVAILABLE, "interrupted: token request", e);
+            throw BerthException.unavailable("interrupted: token request", e);
         }
     }
 

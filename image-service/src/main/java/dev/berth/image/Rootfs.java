@@ -1,5 +1,6 @@
 package dev.berth.image;
 
+import dev.berth.host.BerthException;
 import dev.berth.host.FileTrees;
 import dev.berth.host.LibC;
 import dev.berth.host.MountTable;
@@ -53,7 +54,7 @@ final class Rootfs {
         }
         String data = "lowerdir=" + String.join(":", lower) + ",upperdir=" + upper + ",workdir=" + work;
         if (data.length() > MAX_MOUNT_DATA) {
-            throw new ImageException(ImageException.Kind.FAILED, "image has too many layers for one overlay mount ("
+            throw BerthException.failed("image has too many layers for one overlay mount ("
                     + layerDiffs.size() + ")");
         }
         Posix.mount("overlay", merged, "overlay", 0, data);
@@ -81,7 +82,7 @@ final class Rootfs {
         List<Path> left = MountTable.under(dir);
         if (!left.isEmpty()) {
             // Deleting now would delete through the mount into the image's layers.
-            throw new ImageException(ImageException.Kind.FAILED, "still mounted under " + dir + ": " + left);
+            throw BerthException.failed("still mounted under " + dir + ": " + left);
         }
         FileTrees.deleteRecursively(dir);
     }

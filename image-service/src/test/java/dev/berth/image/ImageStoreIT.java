@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.berth.fixtures.Leaks;
 import dev.berth.fixtures.LocalRegistry;
 import dev.berth.fixtures.TestImages;
+import dev.berth.host.BerthException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -118,7 +119,7 @@ class ImageStoreIT {
         assertThat(Leaks.mounts().stream().filter(m -> m.equals(merged.toString()))).hasSize(1);
         assertThat(store.mountedContainers()).containsExactly("c1");
         assertThatThrownBy(() -> store.remove(image.id()))
-                .isInstanceOfSatisfying(ImageException.class, e -> assertThat(e.kind()).isEqualTo(ImageException.Kind.IN_USE));
+                .isInstanceOf(BerthException.FailedPrecondition.class);
         assertThat(store.usage().usedBytes()).isGreaterThan(Files.size(Path.of("/usr/bin/busybox")));
 
         store.unmountRootfs("c1");
@@ -139,16 +140,16 @@ class ImageStoreIT {
     @Test
     void pull_unknownTag_throwsNotFound() {
         assertThatThrownBy(() -> store.pull("registry.k8s.io/pause:does-not-exist", null))
-                .isInstanceOfSatisfying(ImageException.class, e -> assertThat(e.kind()).isEqualTo(ImageException.Kind.NOT_FOUND));
+                .isInstanceOf(BerthException.NotFound.class);
         assertThatThrownBy(() -> store.pull("registry.k8s.io/no/such/repo:1", null))
-                .isInstanceOfSatisfying(ImageException.class, e -> assertThat(e.kind()).isEqualTo(ImageException.Kind.NOT_FOUND));
+                .isInstanceOf(BerthException.NotFound.class);
         assertThat(store.list()).isEmpty();
     }
 
     @Test
     void pull_invalidReference_throwsInvalidReference() {
         assertThatThrownBy(() -> store.pull("Not A Ref", null))
-                .isInstanceOfSatisfying(ImageException.class, e -> assertThat(e.kind()).isEqualTo(ImageException.Kind.INVALID_REFERENCE));
+                .isInstanceOf(BerthException.InvalidArgument.class);
     }
 
     @Test
@@ -188,7 +189,7 @@ class ImageStoreIT {
         store = open();
         assertThat(store.list()).containsExactly(image);
         assertThat(store.mountedContainers()).containsExactly("c2");
-        assertThatThrownBy(() -> store.remove(PAUSE)).isInstanceOf(ImageException.class);
+        assertThatThrownBy(() -> store.remove(PAUSE)).isInstanceOf(BerthException.class);
         assertThat(merged.resolve("bin/busybox")).isRegularFile();
         store.unmountRootfs("c2");
         assertThat(store.remove(PAUSE)).isTrue();
@@ -219,7 +220,7 @@ class ImageStoreIT {
     @Test
     void mountRootfs_unknownImage_throwsNotFoundAndLeavesNoDir() throws Exception {
         assertThatThrownBy(() -> store.mountRootfs("c3", "sha256:" + "0".repeat(64)))
-                .isInstanceOfSatisfying(ImageException.class, e -> assertThat(e.kind()).isEqualTo(ImageException.Kind.NOT_FOUND));
+                .isInstanceOf(BerthException.NotFound.class);
         assertThat(Files.exists(root.resolve("containers/c3"), LinkOption.NOFOLLOW_LINKS)).isFalse();
     }
 }

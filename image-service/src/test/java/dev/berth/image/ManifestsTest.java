@@ -3,6 +3,7 @@ package dev.berth.image;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.berth.host.BerthException;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
@@ -69,19 +70,19 @@ class ManifestsTest {
                 {'manifests':[{'digest':'%s','size':1,'platform':{'os':'linux','architecture':'s390x'}}]}
                 """.formatted(A)), "");
         assertThatThrownBy(() -> Manifests.choose(index, "linux", "amd64"))
-                .isInstanceOfSatisfying(ImageException.class, e -> assertThat(e.kind()).isEqualTo(ImageException.Kind.NOT_FOUND));
+                .isInstanceOf(BerthException.NotFound.class);
     }
 
     @Test
     void parse_schema1_throwsFailed() {
         assertThatThrownBy(() -> Manifests.parse(json("{'schemaVersion':1,'fsLayers':[]}"), ""))
-                .isInstanceOfSatisfying(ImageException.class, e -> assertThat(e.kind()).isEqualTo(ImageException.Kind.FAILED));
+                .isInstanceOf(BerthException.Failed.class);
     }
 
     @Test
     void parse_badDigest_throwsFailed() {
         assertThatThrownBy(() -> Manifests.parse(json("{'config':{'size':1,'digest':'sha256:../../x'},'layers':[]}"), ""))
-                .isInstanceOf(ImageException.class);
+                .isInstanceOf(BerthException.class);
     }
 
     @Test
@@ -89,7 +90,7 @@ class ManifestsTest {
         assertThatThrownBy(() -> Manifests.parse(json("""
                 {'config':{'size':1,'digest':'%s'},'layers':[{'mediaType':'application/vnd.in-toto+json','size':1,'digest':'%s'}]}
                 """.formatted(A, B)), ""))
-                .isInstanceOf(ImageException.class).hasMessageContaining("in-toto");
+                .isInstanceOf(BerthException.class).hasMessageContaining("in-toto");
     }
 
     @Test

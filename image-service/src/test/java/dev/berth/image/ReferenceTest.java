@@ -3,6 +3,7 @@ package dev.berth.image;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.berth.host.BerthException;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -39,8 +40,7 @@ class ReferenceTest {
             "busybox:" + "t12345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890"})
     void normalize_invalidReference_throwsInvalidReference(String input) {
         assertThatThrownBy(() -> ImageStore.normalize(input))
-                .isInstanceOfSatisfying(ImageException.class,
-                        e -> assertThat(e.kind()).isEqualTo(ImageException.Kind.INVALID_REFERENCE));
+                .isInstanceOf(BerthException.InvalidArgument.class);
     }
 
     @org.junit.jupiter.api.Test

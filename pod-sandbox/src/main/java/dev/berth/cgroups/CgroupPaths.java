@@ -1,5 +1,7 @@
 package dev.berth.cgroups;
 
+import dev.berth.host.BerthException;
+
 /** Where pods and containers live in the cgroup tree (cgroupfs driver paths). Stateless. */
 public final class CgroupPaths {
 
@@ -24,7 +26,7 @@ public final class CgroupPaths {
     /** Rejects names that would step outside the parent. */
     static String join(String parent, String name) {
         if (name.isEmpty() || name.contains("/") || name.equals(".") || name.equals("..")) {
-            throw new IllegalArgumentException("invalid cgroup name: " + name);
+            throw BerthException.invalidArgument("invalid cgroup name: " + name);
         }
         return parent.equals("/") ? "/" + name : parent + "/" + name;
     }
@@ -37,7 +39,7 @@ public final class CgroupPaths {
                 continue;
             }
             if (seg.equals(".") || seg.equals("..")) {
-                throw new IllegalArgumentException("invalid cgroup path: " + path);
+                throw BerthException.invalidArgument("invalid cgroup path: " + path);
             }
             b.append('/').append(seg);
         }

@@ -1,5 +1,6 @@
 package dev.berth.oci;
 
+import dev.berth.host.BerthException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -27,7 +28,7 @@ record HostDevice(String type, long major, long minor, int mode, long uid, long 
             String type = switch (mode & 0170000) {
                 case 0020000 -> "c";
                 case 0060000 -> "b";
-                default -> throw new IllegalArgumentException("not a device node: " + path);
+                default -> throw BerthException.invalidArgument("not a device node: " + path);
             };
             // glibc's major()/minor() encoding of dev_t
             long major = ((rdev >>> 8) & 0xfff) | ((rdev >>> 32) & ~0xfffL);
@@ -35,7 +36,7 @@ record HostDevice(String type, long major, long minor, int mode, long uid, long 
             return new HostDevice(type, major, minor & 0xffffffffL, mode & 07777,
                     ((Integer) a.get("uid")).longValue(), ((Integer) a.get("gid")).longValue());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot stat device " + path, e);
+            throw BerthException.invalidArgument("devices: cannot use " + path + " as a device: " + e.getMessage(), e);
         }
     }
 }

@@ -9,6 +9,7 @@ import dev.berth.cri.v1.LinuxContainerSecurityContext;
 import dev.berth.cri.v1.Mount;
 import dev.berth.cri.v1.NamespaceMode;
 import dev.berth.cri.v1.PodSandboxConfig;
+import dev.berth.host.BerthException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -69,7 +70,7 @@ final class LinuxSection {
         for (int i = 0; i < devices.size(); i++) {
             Device d = devices.get(i);
             if (!d.getContainerPath().startsWith("/")) {
-                throw new IllegalArgumentException(
+                throw BerthException.invalidArgument(
                         "devices[" + i + "].container_path must be an absolute path: \"" + d.getContainerPath() + "\"");
             }
             HostDevice h = stat.apply(Path.of(d.getHostPath()));
@@ -186,10 +187,10 @@ final class LinuxSection {
         for (Map.Entry<String, String> e : new TreeMap<>(sandbox.getLinux().getSysctlsMap()).entrySet()) {
             String key = e.getKey();
             if (net == NamespaceMode.NODE && key.startsWith("net.")) {
-                throw new IllegalArgumentException("linux.sysctls[" + key + "] is not allowed with host network");
+                throw BerthException.invalidArgument("linux.sysctls[" + key + "] is not allowed with host network");
             }
             if (ipc == NamespaceMode.NODE && isIpcSysctl(key)) {
-                throw new IllegalArgumentException("linux.sysctls[" + key + "] is not allowed with host IPC");
+                throw BerthException.invalidArgument("linux.sysctls[" + key + "] is not allowed with host IPC");
             }
             out.put(key, e.getValue());
         }

@@ -3,6 +3,7 @@ package dev.berth.oci;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.cri.v1.Mount;
+import dev.berth.host.BerthException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -101,17 +102,17 @@ final class Mounts {
     private static Entry criMount(Mount m, int i) {
         String target = m.getContainerPath();
         if (target.isEmpty() || !target.startsWith("/")) {
-            throw new IllegalArgumentException(
+            throw BerthException.invalidArgument(
                     "mounts[" + i + "].container_path must be an absolute path: \"" + target + "\"");
         }
         String source = m.getHostPath();
         if (source.isEmpty() || !source.startsWith("/")) {
-            throw new IllegalArgumentException(
+            throw BerthException.invalidArgument(
                     "mounts[" + i + "].host_path must be an absolute path: \"" + source + "\"");
         }
         if (m.getRecursiveReadOnly()) {
             // needs the "rro" mount option (mount_setattr), which runc only supports from 1.2 on
-            throw new IllegalArgumentException("mounts[" + i + "].recursive_read_only is not supported");
+            throw BerthException.invalidArgument("mounts[" + i + "].recursive_read_only is not supported");
         }
         String propagation = switch (m.getPropagation()) {
             case PROPAGATION_HOST_TO_CONTAINER -> "rslave";

@@ -44,7 +44,7 @@ public final class OciSpecs {
      *
      * @param in everything the spec depends on; {@code in.sandboxFiles()} may be null
      * @return a new, mutable tree the caller may serialise as {@code config.json}
-     * @throws IllegalArgumentException      if the CRI config is invalid (no command, relative mount path,
+     * @throws BerthException.InvalidArgument      if the CRI config is invalid (no command, relative mount path,
      *                                       namespaced sysctl of a host namespace ...)
      * @throws UnsupportedOperationException if the container asks for RuntimeDefault seccomp on an architecture
      *                                       Berth's profile does not cover
@@ -182,7 +182,7 @@ public final class OciSpecs {
      * The process's argv: a CRI command replaces the image ENTRYPOINT and CRI args replace the image CMD; a
      * command given without args drops the image CMD as well.
      *
-     * @throws IllegalArgumentException "no command specified" if the result is empty
+     * @throws BerthException.InvalidArgument "no command specified" if the result is empty
      */
     public static List<String> processArgs(ContainerConfig c, ImageSpec image) {
         return ProcessArgs.merge(c, image);

@@ -1,6 +1,7 @@
 package dev.berth.oci;
 
 import dev.berth.cri.v1.ContainerConfig;
+import dev.berth.host.BerthException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,7 +22,7 @@ final class ProcessArgs {
             args.addAll(c.getArgsList().isEmpty() ? image.cmd() : c.getArgsList());
         }
         if (args.isEmpty()) {
-            throw new IllegalArgumentException("no command specified");
+            throw BerthException.invalidArgument("no command specified");
         }
         return List.copyOf(args);
     }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.cri.v1.ContainerConfig;
 import dev.berth.cri.v1.PodSandboxConfig;
 import dev.berth.cri.v1.SecurityProfile;
+import dev.berth.host.BerthException;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
@@ -68,12 +69,12 @@ public final class Seccomp {
             case RuntimeDefault -> Optional.of(runtimeDefault(capabilities, arch));
             case Localhost -> {
                 if (localhost == null) {
-                    throw new IllegalArgumentException(LOCALHOST_FIELD + " " + profile.get().getLocalhostRef()
+                    throw BerthException.invalidArgument(LOCALHOST_FIELD + " " + profile.get().getLocalhostRef()
                             + " was not loaded");
                 }
                 yield Optional.of(fromProfile(localhost));
             }
-            case UNRECOGNIZED -> throw new IllegalArgumentException("linux.security_context.seccomp.profile_type "
+            case UNRECOGNIZED -> throw BerthException.invalidArgument("linux.security_context.seccomp.profile_type "
                     + "is not one of RuntimeDefault, Unconfined, Localhost");
         };
     }
@@ -105,7 +106,7 @@ public final class Seccomp {
      */
     static ObjectNode fromProfile(JsonNode profile) {
         if (!profile.isObject() || !profile.path("defaultAction").isTextual()) {
-            throw new IllegalArgumentException(LOCALHOST_FIELD + " is not a seccomp profile: no defaultAction");
+            throw BerthException.invalidArgument(LOCALHOST_FIELD + " is not a seccomp profile: no defaultAction");
         }
         ObjectNode seccomp = Json.object();
         seccomp.set("defaultAction", profile.get("defaultAction"));

@@ -3,6 +3,7 @@ package dev.berth.oci;
 import dev.berth.cri.v1.ContainerConfig;
 import dev.berth.cri.v1.LinuxContainerSecurityContext;
 import dev.berth.cri.v1.SupplementalGroupsPolicy;
+import dev.berth.host.BerthException;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -33,7 +34,7 @@ public final class Users {
      * @param rootfs    the image's root filesystem on the host
      * @param imageUser the image's USER, {@code ""} or null when unset
      * @param config    the container's CRI config
-     * @throws IllegalArgumentException if a user or group name is not found, or the user is malformed
+     * @throws BerthException.InvalidArgument if a user or group name is not found, or the user is malformed
      */
     public static UserSpec resolve(Path rootfs, String imageUser, ContainerConfig config) {
         LinuxContainerSecurityContext sc = config.getLinux().getSecurityContext();
@@ -86,7 +87,7 @@ public final class Users {
     }
 
     private static Passwd.User byName(Passwd db, String name, String field) {
-        return db.user(name).orElseThrow(() -> new IllegalArgumentException(
+        return db.user(name).orElseThrow(() -> BerthException.invalidArgument(
                 field + ": user \"" + name + "\" not found in the image's /etc/passwd"));
     }
 
@@ -95,7 +96,7 @@ public final class Users {
         if (numeric != null) {
             return numeric;
         }
-        return db.group(group).map(Passwd.Group::gid).orElseThrow(() -> new IllegalArgumentException(
+        return db.group(group).map(Passwd.Group::gid).orElseThrow(() -> BerthException.invalidArgument(
                 "image user: group \"" + group + "\" not found in the image's /etc/group"));
     }
 }

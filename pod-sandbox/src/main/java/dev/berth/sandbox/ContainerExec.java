@@ -1,10 +1,10 @@
 package dev.berth.sandbox;
 
+import dev.berth.host.BerthException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.host.Captured;
 import dev.berth.host.PrivateFiles;
-import dev.berth.sandbox.SandboxException.Kind;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -40,8 +40,7 @@ final class ContainerExec {
             PrivateFiles.write(spec, env.json().writeValueAsBytes(processSpec(bundle, command)));
             Captured result = env.oci().exec(container.id(), spec, timeout, MAX_OUTPUT_BYTES);
             if (result.timedOut()) {
-                throw new SandboxException(Kind.DEADLINE_EXCEEDED,
-                        "command " + command + " timed out after " + timeoutSeconds + " s");
+                throw BerthException.deadlineExceeded("command " + command + " timed out after " + timeoutSeconds + " s");
             }
             return new ExecResult(result.exitCode(), result.stdout(), result.stderr());
         } catch (IOException e) {
@@ -87,7 +86,7 @@ final class ContainerExec {
 
     private static void checkRunnable(ContainerRecord container, List<String> command) {
         if (command.isEmpty()) {
-            throw new SandboxException(Kind.INVALID_ARGUMENT, "cmd must not be empty");
+            throw BerthException.invalidArgument("cmd must not be empty");
         }
         ContainerOps.requireRunning(container);
     }

@@ -1,5 +1,6 @@
 package dev.berth.sandbox;
 
+import dev.berth.host.BerthException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.cgroups.CgroupPaths;
@@ -22,7 +23,6 @@ import dev.berth.oci.Users;
 import dev.berth.runc.ExitStatus;
 import dev.berth.runc.OciRuntime;
 import dev.berth.runc.RuncState;
-import dev.berth.sandbox.SandboxException.Kind;
 import dev.berth.store.NameRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -49,25 +49,25 @@ final class ContainerOps {
     ContainerInfo create(String id, String sandboxId, ContainerConfig config, ImageSpec image, String imageId,
                          String imageRef, Path rootfs) {
         if (id == null || id.isEmpty() || id.contains("/")) {
-            throw new SandboxException(Kind.INVALID_ARGUMENT, "invalid container id");
+            throw BerthException.invalidArgument("invalid container id");
         }
         if (config.getMetadata().getName().isEmpty()) {
-            throw new SandboxException(Kind.INVALID_ARGUMENT, "metadata.name must not be empty");
+            throw BerthException.invalidArgument("metadata.name must not be empty");
         }
         SandboxRecord sandbox = env.sandboxes().get(sandboxId)
-                .orElseThrow(() -> SandboxException.notFound("sandbox", sandboxId));
+                .orElseThrow(() -> BerthException.notFound("sandbox" + " " + sandboxId + " not found"));
         if (sandbox.state() != SandboxState.READY) {
-            throw new SandboxException(Kind.FAILED_PRECONDITION, "sandbox " + sandboxId + " is not ready");
+            throw BerthException.failedPrecondition("sandbox " + sandboxId + " is not ready");
         }
         if (env.containers().get(id).isPresent()) {
-            throw new SandboxException(Kind.ALREADY_EXISTS, "container " + id + " already exists");
+            throw BerthException.alreadyExists("container " + id + " already exists");
         }
         String name = nameKey(config, sandboxId);
         try (Rollback undo = new Rollback()) {
             try {
                 env.containerNames().reserve(name, id);
             } catch (NameRegistry.NameTakenException e) {
-                throw new SandboxException(Kind.ALREADY_EXISTS, "container name " + name + " is reserved for "
+                throw BerthException.alreadyExists("container name " + name + " is reserved for "
                         + e.holder());
             }
             undo.add("release name", () -> env.containerNames().release(name, id));
@@ -119,14 +119,12 @@ final class ContainerOps {
         }
         String ref = profile.get().getLocalhostRef();
         if (!ref.startsWith("/")) {
-            throw new SandboxException(Kind.INVALID_ARGUMENT,
-                    Seccomp.LOCALHOST_FIELD + " must be an absolute path, not \"" + ref + "\"");
+            throw BerthException.invalidArgument(Seccomp.LOCALHOST_FIELD + " must be an absolute path, not \"" + ref + "\"");
         }
         try {
             return env.json().readTree(Path.of(ref).toFile());
         } catch (IOException e) {
-            throw new SandboxException(Kind.INVALID_ARGUMENT,
-                    Seccomp.LOCALHOST_FIELD + " " + ref + " cannot be read as a seccomp profile: " + e.getMessage());
+            throw BerthException.invalidArgument(Seccomp.LOCALHOST_FIELD + " " + ref + " cannot be read as a seccomp profile: " + e.getMessage());
         }
     }
 
@@ -134,7 +132,7 @@ final class ContainerOps {
         if (!pod.getLogDirectory().isEmpty() && !c.getLogPath().isEmpty()) {
             Path p = Path.of(pod.getLogDirectory()).resolve(c.getLogPath()).normalize();
             if (!p.startsWith(Path.of(pod.getLogDirectory()).normalize())) {
-                throw new SandboxException(Kind.INVALID_ARGUMENT, "log_path must stay inside log_directory");
+                throw BerthException.invalidArgument("log_path must stay inside log_directory");
             }
             return p;
         }
@@ -163,9 +161,9 @@ final class ContainerOps {
             case TARGET -> {
                 String target = sc.getNamespaceOptions().getTargetId();
                 ContainerRecord t = env.containers().get(target).map(this::refresh).orElseThrow(
-                        () -> new SandboxException(Kind.NOT_FOUND, "target container " + target + " not found"));
+                        () -> BerthException.notFound("target container " + target + " not found"));
                 if (t.state() != ContainerState.RUNNING) {
-                    throw new SandboxException(Kind.FAILED_PRECONDITION, "target container " + target
+                    throw BerthException.failedPrecondition("target container " + target
                             + " is not running");
                 }
                 yield "/proc/" + t.pid() + "/ns/pid";
@@ -177,7 +175,7 @@ final class ContainerOps {
     ContainerInfo start(String id) {
         ContainerRecord rec = refresh(get(id));
         if (rec.state() != ContainerState.CREATED) {
-            throw new SandboxException(Kind.FAILED_PRECONDITION, "container " + id + " is " + rec.state()
+            throw BerthException.failedPrecondition("container " + id + " is " + rec.state()
                     + ", not CREATED");
         }
         // taken before runc returns: a short-lived process may already have exited by then
@@ -189,7 +187,7 @@ final class ContainerOps {
                     Duration.ofSeconds(2));
             env.containers().update(id, r -> r.withExit(exit.map(ExitStatus::finishedAtNanos).orElse(env.now()),
                     exit.map(ExitStatus::exitCode).orElse(128), "Error", e.getMessage()));
-            throw SandboxException.failed("cannot start container " + id, e);
+            throw BerthException.failed("cannot start container " + id, e);
         }
         return env.containers().update(id, r -> r.withStarted(startedAt)).toInfo();
     }
@@ -218,7 +216,7 @@ final class ContainerOps {
             exit = Processes.awaitExit(env.oci(), id, bundle, Processes.KILL_WAIT);
         }
         if (exit.isEmpty() && env.oci().monitorAlive(id, bundle)) {
-            throw new SandboxException(Kind.FAILED, "container " + id + " did not exit after SIGKILL");
+            throw BerthException.failed("container " + id + " did not exit after SIGKILL");
         }
         return refresh(get(id)).toInfo();
     }
@@ -238,14 +236,13 @@ final class ContainerOps {
     /** {@code container} itself when it runs; FAILED_PRECONDITION otherwise, naming its state. */
     static ContainerRecord requireRunning(ContainerRecord container) {
         if (container.state() != ContainerState.RUNNING) {
-            throw new SandboxException(Kind.FAILED_PRECONDITION,
-                    "container " + container.id() + " is not running (" + container.state() + ")");
+            throw BerthException.failedPrecondition("container " + container.id() + " is not running (" + container.state() + ")");
         }
         return container;
     }
 
     ContainerRecord get(String id) {
-        return env.containers().get(id).orElseThrow(() -> SandboxException.notFound("container", id));
+        return env.containers().get(id).orElseThrow(() -> BerthException.notFound("container" + " " + id + " not found"));
     }
 
     /** Brings a container's stored status up to date with its exit file and, if needed, runc. */

@@ -1,5 +1,6 @@
 package dev.berth.sandbox;
 
+import dev.berth.host.BerthException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.cgroups.CgroupfsCgroups;
 import dev.berth.cgroups.Cgroups;
@@ -20,7 +21,6 @@ import dev.berth.oci.ImageSpec;
 import dev.berth.oci.OciSpecs;
 import dev.berth.runc.ConmonRunc;
 import dev.berth.runc.OciRuntime;
-import dev.berth.sandbox.SandboxException.Kind;
 import dev.berth.store.JsonStore;
 import dev.berth.store.NameRegistry;
 import java.io.IOException;
@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe. Operations on one sandbox or container are serialized by a per-id lock; lists read snapshots.
  * Call {@link #recover()} once before serving. Arguments must not be null. Failures are reported as
- * {@link SandboxException}; stop and remove of an unknown sandbox or container succeed quietly, while
+ * {@link dev.berth.host.BerthException}; stop and remove of an unknown sandbox or container succeed quietly, while
  * {@link #stopContainer} of an unknown id raises NOT_FOUND because it has no status to return.
  */
 public final class PodRuntime implements SandboxRuntime {
@@ -86,25 +86,21 @@ public final class PodRuntime implements SandboxRuntime {
      * the host's cgroups cannot apply.
      */
     public void recover() {
-        call("recover", () -> {
-            env.host().get().cgroups().ignoredLimits().forEach(line -> log.warn("{}", line));
-            new Recovery(env, containerOps).run();
-            return null;
-        });
+        env.host().get().cgroups().ignoredLimits().forEach(line -> log.warn("{}", line));
+        new Recovery(env, containerOps).run();
     }
 
     public SandboxInfo createSandbox(String id, PodSandboxConfig config, String runtimeHandler) {
-        return call("create sandbox " + id, () -> locks.with(id, () -> sandboxOps.create(id, config, runtimeHandler)));
+        return locks.with(id, () -> sandboxOps.create(id, config, runtimeHandler));
     }
 
     public SandboxInfo setSandboxNetwork(String id, String ip, List<String> additionalIps) {
-        return call("set network of sandbox " + id,
-                () -> locks.with(id, () -> sandboxOps.setNetwork(id, ip, additionalIps)));
+        return locks.with(id, () -> sandboxOps.setNetwork(id, ip, additionalIps));
     }
 
     /** Stops the sandbox's containers (killing them at once), then its infra process; idempotent. */
     public void stopSandbox(String id) {
-        call("stop sandbox " + id, () -> locks.with(id, () -> {
+        locks.with(id, () -> {
             for (ContainerRecord c : containersOf(id)) {
                 locks.with(c.id(), () -> {
                     if (env.containers().get(c.id()).isPresent()) {
@@ -114,28 +110,28 @@ public final class PodRuntime implements SandboxRuntime {
             }
             sandboxOps.stop(id);
             return null;
-        }));
+        });
     }
 
     /** Unpins the sandbox's namespaces and unmounts its shm; idempotent. Call after network teardown. */
     public void releaseNamespaces(String id) {
-        call("release namespaces of sandbox " + id, () -> locks.with(id, () -> {
+        locks.with(id, () -> {
             sandboxOps.releaseNamespaces(id);
             return null;
-        }));
+        });
     }
 
     /** Removes a sandbox; idempotent. FAILED_PRECONDITION while any of its containers remains. */
     public void removeSandbox(String id) {
-        call("remove sandbox " + id, () -> locks.with(id, () -> {
+        locks.with(id, () -> {
             List<ContainerRecord> remaining = containersOf(id);
             if (!remaining.isEmpty()) {
-                throw new SandboxException(Kind.FAILED_PRECONDITION, "sandbox " + id + " still has "
+                throw BerthException.failedPrecondition("sandbox " + id + " still has "
                         + remaining.size() + " container(s)");
             }
             sandboxOps.remove(id);
             return null;
-        }));
+        });
     }
 
     public Optional<SandboxInfo> sandbox(String id) {
@@ -149,12 +145,12 @@ public final class PodRuntime implements SandboxRuntime {
 
     public ContainerInfo createContainer(String id, String sandboxId, ContainerConfig config, ImageSpec image,
                                          String imageId, String imageRef, Path rootfs) {
-        return call("create container " + id, () -> locks.with(sandboxId, () -> locks.with(id,
-                () -> containerOps.create(id, sandboxId, config, image, imageId, imageRef, rootfs))));
+        return locks.with(sandboxId, () -> locks.with(id,
+                () -> containerOps.create(id, sandboxId, config, image, imageId, imageRef, rootfs)));
     }
 
     public ContainerInfo startContainer(String id) {
-        return call("start container " + id, () -> locks.with(id, () -> containerOps.start(id)));
+        return locks.with(id, () -> containerOps.start(id));
     }
 
     /**
@@ -163,10 +159,8 @@ public final class PodRuntime implements SandboxRuntime {
      * DEADLINE_EXCEEDED when the command outlives its timeout (it is killed then).
      */
     public ExecResult execSync(String id, List<String> command, long timeoutSeconds) {
-        return call("exec in container " + id, () -> {
-            ContainerRecord container = locks.with(id, () -> containerOps.refresh(containerOps.get(id)));
-            return containerExec.run(container, command, timeoutSeconds);
-        });
+        ContainerRecord container = locks.with(id, () -> containerOps.refresh(containerOps.get(id)));
+        return containerExec.run(container, command, timeoutSeconds);
     }
 
     /**
@@ -175,22 +169,18 @@ public final class PodRuntime implements SandboxRuntime {
      * NOT_FOUND for an unknown container, FAILED_PRECONDITION when it is not running.
      */
     public ExecProcess startExec(String id, List<String> command, Path terminal) {
-        return call("exec in container " + id, () -> {
-            ContainerRecord container = locks.with(id, () -> containerOps.refresh(containerOps.get(id)));
-            return containerExec.start(container, command, terminal);
-        });
+        ContainerRecord container = locks.with(id, () -> containerOps.refresh(containerOps.get(id)));
+        return containerExec.start(container, command, terminal);
     }
 
     /** Connects to the container's attach socket; see {@link SandboxRuntime#attach}. */
     public ExecProcess attach(String id) {
-        return call("attach to container " + id, () -> {
-            locks.with(id, () -> ContainerOps.requireRunning(containerOps.refresh(containerOps.get(id))));
-            try {
-                return AttachedProcess.connect(env.oci().attachSocket(id));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
+        locks.with(id, () -> ContainerOps.requireRunning(containerOps.refresh(containerOps.get(id))));
+        try {
+            return AttachedProcess.connect(env.oci().attachSocket(id));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /**
@@ -198,22 +188,20 @@ public final class PodRuntime implements SandboxRuntime {
      * nsenter; see {@link SandboxRuntime#portForward}.
      */
     public ExecProcess portForward(String sandboxId, int port) {
-        return call("port forward to sandbox " + sandboxId, () -> {
-            if (port < 1 || port > 65535) {
-                throw new SandboxException(Kind.INVALID_ARGUMENT, "port " + port + " is out of range");
-            }
-            SandboxInfo sandbox = sandbox(sandboxId).orElseThrow(() -> new SandboxException(Kind.NOT_FOUND,
-                    "sandbox " + sandboxId + " not found"));
-            if (sandbox.state() != SandboxState.READY) {
-                throw new SandboxException(Kind.FAILED_PRECONDITION, "sandbox " + sandboxId + " is not ready");
-            }
-            List<String> argv = new java.util.ArrayList<>();
-            if (sandbox.netnsPath() != null) {
-                argv.addAll(List.of("nsenter", "--net=" + sandbox.netnsPath()));
-            }
-            argv.addAll(List.of("socat", "STDIO", "TCP4:127.0.0.1:" + port));
-            return new HostProcess(env.runner().start(argv, null));
-        });
+        if (port < 1 || port > 65535) {
+            throw BerthException.invalidArgument("port " + port + " is out of range");
+        }
+        SandboxInfo sandbox = sandbox(sandboxId)
+                .orElseThrow(() -> BerthException.notFound("sandbox " + sandboxId + " not found"));
+        if (sandbox.state() != SandboxState.READY) {
+            throw BerthException.failedPrecondition("sandbox " + sandboxId + " is not ready");
+        }
+        List<String> argv = new java.util.ArrayList<>();
+        if (sandbox.netnsPath() != null) {
+            argv.addAll(List.of("nsenter", "--net=" + sandbox.netnsPath()));
+        }
+        argv.addAll(List.of("socat", "STDIO", "TCP4:127.0.0.1:" + port));
+        return new HostProcess(env.runner().start(argv, null));
     }
 
     /**
@@ -221,7 +209,7 @@ public final class PodRuntime implements SandboxRuntime {
      * and waits until the new file exists. FAILED_PRECONDITION unless the container is running.
      */
     public void reopenContainerLog(String id) {
-        call("reopen log of container " + id, () -> locks.with(id, () -> {
+        locks.with(id, () -> {
             ContainerRecord container = ContainerOps.requireRunning(containerOps.refresh(containerOps.get(id)));
             env.oci().reopenLog(id, Path.of(container.bundle()));
             Path log = Path.of(container.logPath());
@@ -229,12 +217,12 @@ public final class PodRuntime implements SandboxRuntime {
             Poller poller = new Poller();
             while (!Files.exists(log)) {
                 if (System.nanoTime() > deadline) {
-                    throw new SandboxException(Kind.FAILED, "conmon did not reopen " + log + " within 5 s");
+                    throw BerthException.failed("conmon did not reopen " + log + " within 5 s");
                 }
                 poller.pause();
             }
             return null;
-        }));
+        });
     }
 
     /**
@@ -243,11 +231,10 @@ public final class PodRuntime implements SandboxRuntime {
      * exited.
      */
     public ContainerInfo updateContainerResources(String id, LinuxContainerResources resources) {
-        return call("update resources of container " + id, () -> locks.with(id, () -> {
+        return locks.with(id, () -> {
             ContainerRecord container = containerOps.refresh(containerOps.get(id));
             if (container.state() != ContainerState.CREATED && container.state() != ContainerState.RUNNING) {
-                throw new SandboxException(Kind.FAILED_PRECONDITION,
-                        "container " + id + " is " + container.state() + ": its resources cannot change");
+                throw BerthException.failedPrecondition("container " + id + " is " + container.state() + ": its resources cannot change");
             }
             Path file = Path.of(container.bundle()).resolve("resources-update.json");
             try {
@@ -267,25 +254,25 @@ public final class PodRuntime implements SandboxRuntime {
             ContainerConfig updated = old.toBuilder()
                     .setLinux(old.getLinux().toBuilder().setResources(resources)).build();
             return env.containers().update(id, r -> r.withConfig(updated.toByteArray())).toInfo();
-        }));
+        });
     }
 
     /** Stops a container: its stop signal, then SIGKILL after {@code timeoutSeconds}; idempotent. */
     public ContainerInfo stopContainer(String id, long timeoutSeconds) {
-        return call("stop container " + id, () -> locks.with(id, () -> containerOps.stop(id, timeoutSeconds)));
+        return locks.with(id, () -> containerOps.stop(id, timeoutSeconds));
     }
 
     public void removeContainer(String id) {
-        call("remove container " + id, () -> locks.with(id, () -> {
+        locks.with(id, () -> {
             containerOps.remove(id);
             return null;
-        }));
+        });
     }
 
     /** The container's status, refreshed from its exit file. */
     public Optional<ContainerInfo> container(String id) {
-        return call("container status " + id, () -> locks.with(id,
-                () -> env.containers().get(id).map(containerOps::refresh).map(ContainerRecord::toInfo)));
+        return locks.with(id,
+                () -> env.containers().get(id).map(containerOps::refresh).map(ContainerRecord::toInfo));
     }
 
     public List<ContainerInfo> containers() {
@@ -296,12 +283,12 @@ public final class PodRuntime implements SandboxRuntime {
 
     /** The container's cgroup usage; empty for an unknown container or one whose cgroup is gone. */
     public Optional<ResourceUsage> containerUsage(String id) {
-        return call("usage of container " + id, () -> usage.container(id));
+        return usage.container(id);
     }
 
     /** The pod cgroup's usage (its containers included); empty for an unknown sandbox or a removed cgroup. */
     public Optional<ResourceUsage> sandboxUsage(String id) {
-        return call("usage of sandbox " + id, () -> usage.sandbox(id));
+        return usage.sandbox(id);
     }
 
     /**
@@ -309,7 +296,7 @@ public final class PodRuntime implements SandboxRuntime {
      * host-network pod, or while no process of the pod is alive to read them through.
      */
     public List<InterfaceUsage> sandboxInterfaces(String id) {
-        return call("network usage of sandbox " + id, () -> usage.interfaces(id));
+        return usage.interfaces(id);
     }
 
     private ContainerRecord refreshQuietly(ContainerRecord c) {
@@ -334,18 +321,6 @@ public final class PodRuntime implements SandboxRuntime {
             }
         } catch (RuntimeException e) {
             log.warn("cannot release namespace directory: {}", e.toString());
-        }
-    }
-
-    private static <T> T call(String what, Supplier<T> action) {
-        try {
-            return action.get();
-        } catch (SandboxException e) {
-            throw e;
-        } catch (IllegalArgumentException e) {
-            throw new SandboxException(Kind.INVALID_ARGUMENT, e.getMessage(), e);
-        } catch (RuntimeException e) {
-            throw SandboxException.failed(what, e);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.berth.sandbox;
 
+import dev.berth.host.BerthException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.cgroups.CgroupPaths;
 import dev.berth.cri.v1.NamespaceMode;
@@ -12,7 +13,6 @@ import dev.berth.ns.PinnedNamespaces;
 import dev.berth.oci.NamespacePaths;
 import dev.berth.oci.OciSpecs;
 import dev.berth.runc.OciRuntime;
-import dev.berth.sandbox.SandboxException.Kind;
 import dev.berth.store.NameRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -53,17 +53,16 @@ final class SandboxOps {
 
     SandboxInfo create(String id, PodSandboxConfig config, String runtimeHandler) {
         if (id == null || id.isEmpty() || id.contains("/")) {
-            throw new SandboxException(Kind.INVALID_ARGUMENT, "invalid sandbox id");
+            throw BerthException.invalidArgument("invalid sandbox id");
         }
         if (config.getMetadata().getName().isEmpty()) {
-            throw new SandboxException(Kind.INVALID_ARGUMENT, "metadata.name must not be empty");
+            throw BerthException.invalidArgument("metadata.name must not be empty");
         }
         if (!"cgroupfs".equals(env.settings().cgroupDriver())) {
-            throw new SandboxException(Kind.FAILED_PRECONDITION,
-                    "cgroup driver " + env.settings().cgroupDriver() + " is not supported yet");
+            throw BerthException.failedPrecondition("cgroup driver " + env.settings().cgroupDriver() + " is not supported yet");
         }
         if (env.sandboxes().get(id).isPresent()) {
-            throw new SandboxException(Kind.ALREADY_EXISTS, "sandbox " + id + " already exists");
+            throw BerthException.alreadyExists("sandbox " + id + " already exists");
         }
         NamespaceOption ns = options(config);
         boolean hostNet = ns.getNetwork() == NamespaceMode.NODE;
@@ -75,7 +74,7 @@ final class SandboxOps {
             try {
                 env.sandboxNames().reserve(name, id);
             } catch (NameRegistry.NameTakenException e) {
-                throw new SandboxException(Kind.ALREADY_EXISTS, "sandbox name " + name + " is reserved for "
+                throw BerthException.alreadyExists("sandbox name " + name + " is reserved for "
                         + e.holder());
             }
             undo.add("release name", () -> env.sandboxNames().release(name, id));
@@ -187,7 +186,7 @@ final class SandboxOps {
     }
 
     SandboxInfo setNetwork(String id, String ip, List<String> additionalIps) {
-        SandboxRecord rec = env.sandboxes().get(id).orElseThrow(() -> SandboxException.notFound("sandbox", id));
+        SandboxRecord rec = env.sandboxes().get(id).orElseThrow(() -> BerthException.notFound("sandbox" + " " + id + " not found"));
         SandboxRecord next = env.sandboxes().update(id, r -> r.withNetwork(ip, additionalIps));
         if (rec.netns() != null) {
             try {

@@ -15,8 +15,8 @@ import java.util.Optional;
  * in-memory one.
  *
  * <p>Implementations are thread-safe. Arguments must not be null; results are never null (absence is an
- * empty {@link Optional}). Failures are {@link SandboxException}s whose {@link SandboxException#kind()} maps to
- * a CRI status code. Stop and remove of an unknown sandbox or container succeed quietly, except
+ * empty {@link Optional}). Failures are {@link dev.berth.host.BerthException}s, or the host's
+ * {@link dev.berth.host.CommandException} when runc or conmon fails. Stop and remove of an unknown sandbox or container succeed quietly, except
  * {@link #stopContainer}, which raises {@code NOT_FOUND} because it has no status to return.
  */
 public interface SandboxRuntime extends AutoCloseable {

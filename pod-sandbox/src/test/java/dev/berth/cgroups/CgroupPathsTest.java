@@ -3,6 +3,7 @@ package dev.berth.cgroups;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.berth.host.BerthException;
 import org.junit.jupiter.api.Test;
 
 class CgroupPathsTest {
@@ -27,10 +28,10 @@ class CgroupPathsTest {
     @Test
     void container_escapingId_throws() {
         assertThatThrownBy(() -> CgroupPaths.container("/berth/sb", "..")).isInstanceOf(
-                IllegalArgumentException.class);
+                BerthException.InvalidArgument.class);
         assertThatThrownBy(() -> CgroupPaths.container("/berth/sb", "a/b")).isInstanceOf(
-                IllegalArgumentException.class);
+                BerthException.InvalidArgument.class);
         assertThatThrownBy(() -> CgroupPaths.podParent("/a/../b", "/berth", "x")).isInstanceOf(
-                IllegalArgumentException.class);
+                BerthException.InvalidArgument.class);
     }
 }

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.cri.v1.ContainerConfig;
 import dev.berth.cri.v1.Mount;
 import dev.berth.cri.v1.MountPropagation;
+import dev.berth.host.BerthException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -104,13 +105,13 @@ class MountsTest {
     @Test
     void container_relativeContainerPath_rejectedNamingField() {
         assertThatThrownBy(() -> spec(bind("/ok", "/h"), bind("data", "/h")))
-                .isInstanceOf(IllegalArgumentException.class)
+                .isInstanceOf(BerthException.InvalidArgument.class)
                 .hasMessageContaining("mounts[1].container_path").hasMessageContaining("data");
     }
 
     @Test
     void container_emptyHostPath_rejectedNamingField() {
         assertThatThrownBy(() -> spec(bind("/x", "")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("mounts[0].host_path");
+                .isInstanceOf(BerthException.InvalidArgument.class).hasMessageContaining("mounts[0].host_path");
     }
 }

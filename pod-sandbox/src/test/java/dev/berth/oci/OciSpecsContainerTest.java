@@ -24,6 +24,7 @@ import dev.berth.cri.v1.NamespaceMode;
 import dev.berth.cri.v1.NamespaceOption;
 import dev.berth.cri.v1.PodSandboxConfig;
 import dev.berth.cri.v1.SecurityProfile;
+import dev.berth.host.BerthException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -352,7 +353,7 @@ class OciSpecsContainerTest {
                         NamespaceOption.newBuilder().setNetwork(NamespaceMode.NODE)))).build();
 
         assertThatThrownBy(() -> OciSpecs.container(input(runnable().build(), pod, POD_NS, HOST_V1)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("net.ipv4.ip_forward");
+                .isInstanceOf(BerthException.InvalidArgument.class).hasMessageContaining("net.ipv4.ip_forward");
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.berth.oci;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.berth.host.BerthException;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -40,7 +41,7 @@ class ProcessArgsTest {
     @Test
     void processArgs_nothingAnywhere_throwsNoCommand() {
         assertThatThrownBy(() -> OciSpecs.processArgs(Fixtures.container().build(), ImageSpec.empty()))
-                .isInstanceOf(IllegalArgumentException.class)
+                .isInstanceOf(BerthException.InvalidArgument.class)
                 .hasMessage("no command specified");
     }
 }

@@ -14,6 +14,7 @@ import dev.berth.cri.v1.LinuxSandboxSecurityContext;
 import dev.berth.cri.v1.PodSandboxConfig;
 import dev.berth.cri.v1.SecurityProfile;
 import dev.berth.cri.v1.SecurityProfile.ProfileType;
+import dev.berth.host.BerthException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -338,7 +339,7 @@ class SeccompTest {
     @Test
     void filter_localhostNotLoaded_namesTheField() {
         assertThatThrownBy(() -> Seccomp.filter(Optional.of(LOCALHOST), false, Set.of(), null, "amd64"))
-                .isInstanceOf(IllegalArgumentException.class)
+                .isInstanceOf(BerthException.InvalidArgument.class)
                 .hasMessageContaining("localhost_ref").hasMessageContaining("/etc/seccomp/x.json");
     }
 
@@ -364,6 +365,6 @@ class SeccompTest {
         JsonNode notAProfile = new ObjectMapper().readTree("{\"syscalls\": []}");
 
         assertThatThrownBy(() -> Seccomp.fromProfile(notAProfile))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("localhost_ref");
+                .isInstanceOf(BerthException.InvalidArgument.class).hasMessageContaining("localhost_ref");
     }
 }

@@ -8,6 +8,7 @@ import dev.berth.cri.v1.Int64Value;
 import dev.berth.cri.v1.LinuxContainerConfig;
 import dev.berth.cri.v1.LinuxContainerSecurityContext;
 import dev.berth.cri.v1.SupplementalGroupsPolicy;
+import dev.berth.host.BerthException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -118,20 +119,20 @@ class UsersTest {
     @Test
     void resolve_unknownImageUserName_throwsNamingIt() {
         assertThatThrownBy(() -> Users.resolve(rootfs, "nobody-here", NONE))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("nobody-here");
+                .isInstanceOf(BerthException.InvalidArgument.class).hasMessageContaining("nobody-here");
     }
 
     @Test
     void resolve_unknownRunAsUsername_throwsNamingIt() {
         assertThatThrownBy(() -> Users.resolve(rootfs, "", config(LinuxContainerSecurityContext.newBuilder()
                 .setRunAsUsername("ghost"))))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ghost");
+                .isInstanceOf(BerthException.InvalidArgument.class).hasMessageContaining("ghost");
     }
 
     @Test
     void resolve_unknownGroupName_throwsNamingIt() {
         assertThatThrownBy(() -> Users.resolve(rootfs, "app:nogroup", NONE))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("nogroup");
+                .isInstanceOf(BerthException.InvalidArgument.class).hasMessageContaining("nogroup");
     }
 
     @Test
@@ -150,7 +151,7 @@ class UsersTest {
         Files.createSymbolicLink(etc.resolve("passwd"), outside.resolve("passwd").toAbsolutePath());
 
         assertThatThrownBy(() -> Users.resolve(rootfs, "evil", NONE))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("evil");
+                .isInstanceOf(BerthException.InvalidArgument.class).hasMessageContaining("evil");
     }
 
     @Test
@@ -162,7 +163,7 @@ class UsersTest {
         // followed naively from <rootfs>/etc, ../../etc/passwd is tmp/etc/passwd on the host
         Files.createSymbolicLink(etc.resolve("passwd"), Path.of("../../etc/passwd"));
 
-        assertThatThrownBy(() -> Users.resolve(rootfs, "evil", NONE)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Users.resolve(rootfs, "evil", NONE)).isInstanceOf(BerthException.InvalidArgument.class);
     }
 
     @Test

@@ -37,7 +37,7 @@ class RuncErrorsTest {
         assertThat(typed.command()).containsExactly("runc", "kill", "abc", "KILL");
         assertThat(typed.exitCode()).isEqualTo(1);
         assertThat(typed.stderr()).isEqualTo("container does not exist");
-        assertThat(typed.getMessage()).contains("runc kill abc KILL").contains("exit code 1");
+        assertThat(typed.getMessage()).isEqualTo("container does not exist (runc: exit code 1)");
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.berth.cri.v1.ContainerConfig;
 import dev.berth.cri.v1.PodSandboxConfig;
 import dev.berth.cri.v1.Signal;
+import dev.berth.host.BerthException;
 import dev.berth.oci.ImageSpec;
 import java.nio.file.Path;
 import java.util.List;
@@ -56,8 +57,7 @@ class ContainerOpsTest {
         ContainerConfig c = ContainerConfig.newBuilder().setLogPath("../../etc/passwd").build();
 
         assertThatThrownBy(() -> ContainerOps.logPath(pod, c, Path.of("/b")))
-                .isInstanceOfSatisfying(SandboxException.class,
-                        e -> assertThat(e.kind()).isEqualTo(SandboxException.Kind.INVALID_ARGUMENT));
+                .isInstanceOf(BerthException.InvalidArgument.class);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.berth.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.berth.cri.v1.ContainerConfig;
@@ -11,6 +12,7 @@ import dev.berth.cri.v1.NamespaceMode;
 import dev.berth.cri.v1.NamespaceOption;
 import dev.berth.cri.v1.PodSandboxConfig;
 import dev.berth.cri.v1.PodSandboxMetadata;
+import dev.berth.host.BerthException;
 import dev.berth.host.MountTable;
 import dev.berth.host.ProcessRunner;
 import dev.berth.oci.ImageSpec;
@@ -155,8 +157,8 @@ class PodRuntimeIT {
         conmonPids.put(shared, infraConmon);
 
         // removing a sandbox with containers is refused
-        assertThat(catchKind(() -> runtime.removeSandbox(sandboxId)))
-                .isEqualTo(SandboxException.Kind.FAILED_PRECONDITION);
+        assertThatThrownBy(() -> runtime.removeSandbox(sandboxId))
+                .isInstanceOf(BerthException.FailedPrecondition.class);
 
         for (String c : List.of(hello, sleeper, ps)) {
             runtime.removeContainer(c);
@@ -182,8 +184,8 @@ class PodRuntimeIT {
         String c = id();
         Path missingRootfs = base.resolve("no-such-rootfs");
 
-        assertThat(catchKind(() -> runtime.createContainer(c, sandboxId, container("c", "sh"), IMAGE, "i", "r",
-                missingRootfs))).isEqualTo(SandboxException.Kind.FAILED);
+        assertThatThrownBy(() -> runtime.createContainer(c, sandboxId, container("c", "sh"), IMAGE, "i", "r",
+                missingRootfs)).isInstanceOf(BerthException.Failed.class);
 
         assertThat(runtime.container(c)).isEmpty();
         assertThat(settings.stateDir().resolve("containers").resolve(c)).doesNotExist();
@@ -262,15 +264,6 @@ class PodRuntimeIT {
             }
         }
         return roots;
-    }
-
-    private static SandboxException.Kind catchKind(Runnable r) {
-        try {
-            r.run();
-        } catch (SandboxException e) {
-            return e.kind();
-        }
-        throw new AssertionError("no SandboxException");
     }
 
     private PodSandboxConfig pod(String name, NamespaceMode pid) {

@@ -2,9 +2,9 @@ package dev.berth.server.container;
 
 import dev.berth.cri.v1.AttachRequest;
 import dev.berth.cri.v1.AttachResponse;
+import dev.berth.host.BerthException;
 import dev.berth.sandbox.ContainerInfo;
 import dev.berth.server.Services;
-import dev.berth.server.grpc.Errors;
 
 /**
  * Attach: checks the request and the container, then returns a one-time URL of the streaming server where
@@ -20,7 +20,7 @@ public final class Attach {
 
     public AttachResponse handle(AttachRequest request) {
         if (request.getContainerId().isEmpty()) {
-            throw Errors.invalid("container_id", "is required");
+            throw BerthException.invalid("container_id", "is required");
         }
         StreamRequests.checkStreams(request.getStdin(), request.getStdout(), request.getStderr(),
                 request.getTty());

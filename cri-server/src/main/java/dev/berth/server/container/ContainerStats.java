@@ -2,10 +2,10 @@ package dev.berth.server.container;
 
 import dev.berth.cri.v1.ContainerStatsRequest;
 import dev.berth.cri.v1.ContainerStatsResponse;
+import dev.berth.host.BerthException;
 import dev.berth.sandbox.ContainerInfo;
 import dev.berth.server.Ids;
 import dev.berth.server.Services;
-import dev.berth.server.grpc.Errors;
 
 /**
  * ContainerStats: one container's cpu, memory, swap and writable layer usage. NOT_FOUND for an unknown id; a
@@ -21,7 +21,7 @@ public final class ContainerStats {
 
     public ContainerStatsResponse handle(ContainerStatsRequest request) {
         if (request.getContainerId().isEmpty()) {
-            throw Errors.invalid("container_id", "is required");
+            throw BerthException.invalid("container_id", "is required");
         }
         ContainerInfo container = Ids.requireContainer(services.runtime(), request.getContainerId());
         return ContainerStatsResponse.newBuilder()

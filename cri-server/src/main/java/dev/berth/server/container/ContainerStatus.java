@@ -2,10 +2,10 @@ package dev.berth.server.container;
 
 import dev.berth.cri.v1.ContainerStatusRequest;
 import dev.berth.cri.v1.ContainerStatusResponse;
+import dev.berth.host.BerthException;
 import dev.berth.sandbox.ContainerInfo;
 import dev.berth.server.Ids;
 import dev.berth.server.Services;
-import dev.berth.server.grpc.Errors;
 
 /** ContainerStatus: state, times, exit code and reason, image and log path. NOT_FOUND for an unknown id. */
 public final class ContainerStatus {
@@ -18,7 +18,7 @@ public final class ContainerStatus {
 
     public ContainerStatusResponse handle(ContainerStatusRequest request) {
         if (request.getContainerId().isEmpty()) {
-            throw Errors.invalid("container_id", "is required");
+            throw BerthException.invalid("container_id", "is required");
         }
         ContainerInfo container = Ids.requireContainer(services.runtime(), request.getContainerId());
         ContainerStatusResponse.Builder response = ContainerStatusResponse.newBuilder()

@@ -3,13 +3,13 @@ package dev.berth.server.container;
 import dev.berth.cri.v1.ContainerConfig;
 import dev.berth.cri.v1.CreateContainerRequest;
 import dev.berth.cri.v1.CreateContainerResponse;
+import dev.berth.host.BerthException;
 import dev.berth.image.Image;
 import dev.berth.image.ImageConfig;
 import dev.berth.oci.ImageSpec;
 import dev.berth.sandbox.SandboxInfo;
 import dev.berth.server.Ids;
 import dev.berth.server.Services;
-import dev.berth.server.grpc.Errors;
 import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,7 +34,7 @@ public final class CreateContainer {
         SandboxInfo sandbox = Ids.requireSandbox(services.runtime(), request.getPodSandboxId());
         String imageName = config.getImage().getImage();
         Image image = services.images().find(imageName)
-                .orElseThrow(() -> Errors.notFound("image " + imageName + " not found: pull it first"));
+                .orElseThrow(() -> BerthException.notFound("image " + imageName + " not found: pull it first"));
         String id = Ids.newId();
         Path rootfs = services.images().mountRootfs(id, image.id());
         try {
@@ -64,29 +64,29 @@ public final class CreateContainer {
 
     private static void validate(CreateContainerRequest request) {
         if (request.getPodSandboxId().isEmpty()) {
-            throw Errors.invalid("pod_sandbox_id", "is required");
+            throw BerthException.invalid("pod_sandbox_id", "is required");
         }
         if (!request.hasConfig()) {
-            throw Errors.invalid("config", "is required");
+            throw BerthException.invalid("config", "is required");
         }
         ContainerConfig config = request.getConfig();
         if (config.getMetadata().getName().isEmpty()) {
-            throw Errors.invalid("config.metadata.name", "is required");
+            throw BerthException.invalid("config.metadata.name", "is required");
         }
         if (config.getImage().getImage().isEmpty()) {
-            throw Errors.invalid("config.image.image", "is required");
+            throw BerthException.invalid("config.image.image", "is required");
         }
         var security = config.getLinux().getSecurityContext();
         // A group without a user is meaningless (the image's user would get an unrelated group): refused, as
         // containerd and CRI-O do.
         if (security.hasRunAsGroup() && !security.hasRunAsUser() && security.getRunAsUsername().isEmpty()) {
-            throw Errors.invalid("config.linux.security_context.run_as_group",
+            throw BerthException.invalid("config.linux.security_context.run_as_group",
                     "is set without run_as_user or run_as_username");
         }
         for (int i = 0; i < config.getMountsCount(); i++) {
             String containerPath = config.getMounts(i).getContainerPath();
             if (!containerPath.startsWith("/")) {
-                throw Errors.invalid("config.mounts[" + i + "].container_path", "must be an absolute path");
+                throw BerthException.invalid("config.mounts[" + i + "].container_path", "must be an absolute path");
             }
         }
     }

@@ -2,9 +2,9 @@ package dev.berth.server.container;
 
 import dev.berth.cri.v1.ExecRequest;
 import dev.berth.cri.v1.ExecResponse;
+import dev.berth.host.BerthException;
 import dev.berth.sandbox.ContainerInfo;
 import dev.berth.server.Services;
-import dev.berth.server.grpc.Errors;
 
 /**
  * Exec: checks the request and the container, then returns a one-time URL of the streaming server where the
@@ -20,10 +20,10 @@ public final class Exec {
 
     public ExecResponse handle(ExecRequest request) {
         if (request.getContainerId().isEmpty()) {
-            throw Errors.invalid("container_id", "is required");
+            throw BerthException.invalid("container_id", "is required");
         }
         if (request.getCmdCount() == 0) {
-            throw Errors.invalid("cmd", "is required");
+            throw BerthException.invalid("cmd", "is required");
         }
         StreamRequests.checkStreams(request.getStdin(), request.getStdout(), request.getStderr(),
                 request.getTty());

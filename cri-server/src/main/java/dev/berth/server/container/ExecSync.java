@@ -3,11 +3,11 @@ package dev.berth.server.container;
 import com.google.protobuf.ByteString;
 import dev.berth.cri.v1.ExecSyncRequest;
 import dev.berth.cri.v1.ExecSyncResponse;
+import dev.berth.host.BerthException;
 import dev.berth.sandbox.ContainerInfo;
 import dev.berth.sandbox.ExecResult;
 import dev.berth.server.Ids;
 import dev.berth.server.Services;
-import dev.berth.server.grpc.Errors;
 
 /**
  * ExecSync: runs a command in a running container and returns its exit code and output; kubelet's exec
@@ -23,13 +23,13 @@ public final class ExecSync {
 
     public ExecSyncResponse handle(ExecSyncRequest request) {
         if (request.getContainerId().isEmpty()) {
-            throw Errors.invalid("container_id", "is required");
+            throw BerthException.invalid("container_id", "is required");
         }
         if (request.getCmdCount() == 0) {
-            throw Errors.invalid("cmd", "is required");
+            throw BerthException.invalid("cmd", "is required");
         }
         if (request.getTimeout() < 0) {
-            throw Errors.invalid("timeout", "must not be negative");
+            throw BerthException.invalid("timeout", "must not be negative");
         }
         ContainerInfo container = Ids.requireContainer(services.runtime(), request.getContainerId());
         ExecResult result = services.runtime().execSync(container.id(), request.getCmdList(), request.getTimeout());

@@ -2,9 +2,9 @@ package dev.berth.server.container;
 
 import dev.berth.cri.v1.RemoveContainerRequest;
 import dev.berth.cri.v1.RemoveContainerResponse;
+import dev.berth.host.BerthException;
 import dev.berth.server.Ids;
 import dev.berth.server.Services;
-import dev.berth.server.grpc.Errors;
 
 /**
  * RemoveContainer: kills the container if it still runs, deletes it from runc and the store, and unmounts its
@@ -20,7 +20,7 @@ public final class RemoveContainer {
 
     public RemoveContainerResponse handle(RemoveContainerRequest request) {
         if (request.getContainerId().isEmpty()) {
-            throw Errors.invalid("container_id", "is required");
+            throw BerthException.invalid("container_id", "is required");
         }
         Ids.container(services.runtime(), request.getContainerId()).ifPresent(container -> {
             services.runtime().removeContainer(container.id());

@@ -2,10 +2,10 @@ package dev.berth.server.container;
 
 import dev.berth.cri.v1.ReopenContainerLogRequest;
 import dev.berth.cri.v1.ReopenContainerLogResponse;
+import dev.berth.host.BerthException;
 import dev.berth.sandbox.ContainerInfo;
 import dev.berth.server.Ids;
 import dev.berth.server.Services;
-import dev.berth.server.grpc.Errors;
 
 /**
  * ReopenContainerLog: kubelet's log rotation renames a running container's log file and then calls this, so
@@ -21,7 +21,7 @@ public final class ReopenContainerLog {
 
     public ReopenContainerLogResponse handle(ReopenContainerLogRequest request) {
         if (request.getContainerId().isEmpty()) {
-            throw Errors.invalid("container_id", "is required");
+            throw BerthException.invalid("container_id", "is required");
         }
         ContainerInfo container = Ids.requireContainer(services.runtime(), request.getContainerId());
         services.runtime().reopenContainerLog(container.id());

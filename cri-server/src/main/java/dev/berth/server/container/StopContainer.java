@@ -2,9 +2,9 @@ package dev.berth.server.container;
 
 import dev.berth.cri.v1.StopContainerRequest;
 import dev.berth.cri.v1.StopContainerResponse;
+import dev.berth.host.BerthException;
 import dev.berth.server.Ids;
 import dev.berth.server.Services;
-import dev.berth.server.grpc.Errors;
 
 /**
  * StopContainer: the stop signal, then SIGKILL once the timeout passes. Stopping an unknown or stopped
@@ -20,10 +20,10 @@ public final class StopContainer {
 
     public StopContainerResponse handle(StopContainerRequest request) {
         if (request.getContainerId().isEmpty()) {
-            throw Errors.invalid("container_id", "is required");
+            throw BerthException.invalid("container_id", "is required");
         }
         if (request.getTimeout() < 0) {
-            throw Errors.invalid("timeout", "must not be negative");
+            throw BerthException.invalid("timeout", "must not be negative");
         }
         Ids.container(services.runtime(), request.getContainerId())
                 .ifPresent(c -> services.runtime().stopContainer(c.id(), request.getTimeout()));

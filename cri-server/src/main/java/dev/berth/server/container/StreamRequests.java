@@ -1,12 +1,11 @@
 package dev.berth.server.container;
 
+import dev.berth.host.BerthException;
 import dev.berth.sandbox.ContainerInfo;
 import dev.berth.sandbox.ContainerState;
 import dev.berth.server.Ids;
 import dev.berth.server.Services;
-import dev.berth.server.grpc.Errors;
 import dev.berth.server.streaming.StreamUrls;
-import io.grpc.Status;
 
 /** The checks Exec and Attach share before they hand out a streaming URL. Stateless. */
 final class StreamRequests {
@@ -17,10 +16,10 @@ final class StreamRequests {
     /** At least one stream is wanted, and a terminal (which has one output stream) comes without stderr. */
     static void checkStreams(boolean stdin, boolean stdout, boolean stderr, boolean tty) {
         if (!stdin && !stdout && !stderr) {
-            throw Errors.invalid("stdin/stdout/stderr", "must not all be false");
+            throw BerthException.invalid("stdin/stdout/stderr", "must not all be false");
         }
         if (tty && stderr) {
-            throw Errors.invalid("stderr", "must be false with tty: a terminal has one output stream");
+            throw BerthException.invalid("stderr", "must be false with tty: a terminal has one output stream");
         }
     }
 
@@ -28,7 +27,7 @@ final class StreamRequests {
     static ContainerInfo runningContainer(Services services, String idOrPrefix) {
         ContainerInfo container = Ids.requireContainer(services.runtime(), idOrPrefix);
         if (container.state() != ContainerState.RUNNING) {
-            throw Errors.failedPrecondition("container " + container.id() + " is not running ("
+            throw BerthException.failedPrecondition("container " + container.id() + " is not running ("
                     + container.state() + ")");
         }
         return container;
@@ -37,7 +36,7 @@ final class StreamRequests {
     /** The streaming server, or UNAVAILABLE when it does not run. */
     static StreamUrls streaming(Services services) {
         if (services.streaming() == null) {
-            throw Status.UNAVAILABLE.withDescription("the streaming server is not running").asRuntimeException();
+            throw BerthException.unavailable("the streaming server is not running");
         }
         return services.streaming();
     }

@@ -2,10 +2,10 @@ package dev.berth.server.container;
 
 import dev.berth.cri.v1.UpdateContainerResourcesRequest;
 import dev.berth.cri.v1.UpdateContainerResourcesResponse;
+import dev.berth.host.BerthException;
 import dev.berth.sandbox.ContainerInfo;
 import dev.berth.server.Ids;
 import dev.berth.server.Services;
-import dev.berth.server.grpc.Errors;
 
 /**
  * UpdateContainerResources: new CPU, memory, pids and hugepage limits for a created or running container, as
@@ -21,16 +21,16 @@ public final class UpdateContainerResources {
 
     public UpdateContainerResourcesResponse handle(UpdateContainerResourcesRequest request) {
         if (request.getContainerId().isEmpty()) {
-            throw Errors.invalid("container_id", "is required");
+            throw BerthException.invalid("container_id", "is required");
         }
         if (!request.hasLinux()) {
-            throw Errors.invalid("linux", "is required: Berth runs Linux containers");
+            throw BerthException.invalid("linux", "is required: Berth runs Linux containers");
         }
         if (request.getLinux().getMemoryLimitInBytes() < 0) {
-            throw Errors.invalid("linux.memory_limit_in_bytes", "must not be negative");
+            throw BerthException.invalid("linux.memory_limit_in_bytes", "must not be negative");
         }
         if (request.getLinux().getCpuShares() < 0) {
-            throw Errors.invalid("linux.cpu_shares", "must not be negative");
+            throw BerthException.invalid("linux.cpu_shares", "must not be negative");
         }
         ContainerInfo container = Ids.requireContainer(services.runtime(), request.getContainerId());
         services.runtime().updateContainerResources(container.id(), request.getLinux());

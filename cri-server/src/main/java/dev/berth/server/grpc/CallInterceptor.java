@@ -1,5 +1,6 @@
 package dev.berth.server.grpc;
 
+import dev.berth.host.CommandException;
 import dev.berth.server.metrics.Metrics;
 import io.grpc.ForwardingServerCall;
 import io.grpc.ForwardingServerCallListener;
@@ -117,8 +118,10 @@ public final class CallInterceptor implements ServerInterceptor {
                 callback.run();
             } catch (RuntimeException e) {
                 Status status = Errors.toStatus(e);
-                if (status.getCode() == Status.Code.INTERNAL) {
+                if (Errors.isDefect(e)) {
                     LOG.error("unexpected failure", e);
+                } else if (e instanceof CommandException command) {
+                    LOG.debug("failed command: {}", String.join(" ", command.command()));
                 }
                 try {
                     call.close(status, new Metadata());

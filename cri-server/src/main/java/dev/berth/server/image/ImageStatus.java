@@ -2,8 +2,8 @@ package dev.berth.server.image;
 
 import dev.berth.cri.v1.ImageStatusRequest;
 import dev.berth.cri.v1.ImageStatusResponse;
+import dev.berth.host.BerthException;
 import dev.berth.server.Services;
-import dev.berth.server.grpc.Errors;
 
 /** ImageStatus: the image a reference or id names; an absent image is an empty response, not an error. */
 public final class ImageStatus {
@@ -17,7 +17,7 @@ public final class ImageStatus {
     public ImageStatusResponse handle(ImageStatusRequest request) {
         String reference = request.getImage().getImage();
         if (reference.isEmpty()) {
-            throw Errors.invalid("image.image", "is required");
+            throw BerthException.invalid("image.image", "is required");
         }
         ImageStatusResponse.Builder response = ImageStatusResponse.newBuilder();
         services.images().find(reference).ifPresent(image -> {

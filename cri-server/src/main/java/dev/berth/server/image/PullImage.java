@@ -3,10 +3,10 @@ package dev.berth.server.image;
 import dev.berth.cri.v1.AuthConfig;
 import dev.berth.cri.v1.PullImageRequest;
 import dev.berth.cri.v1.PullImageResponse;
+import dev.berth.host.BerthException;
 import dev.berth.image.Credentials;
 import dev.berth.image.Image;
 import dev.berth.server.Services;
-import dev.berth.server.grpc.Errors;
 
 /** PullImage: fetches an image from its registry (or the registry's configured mirrors) into the store. */
 public final class PullImage {
@@ -20,7 +20,7 @@ public final class PullImage {
     public PullImageResponse handle(PullImageRequest request) {
         String reference = request.getImage().getImage();
         if (reference.isEmpty()) {
-            throw Errors.invalid("image.image", "is required");
+            throw BerthException.invalid("image.image", "is required");
         }
         Credentials credentials = request.hasAuth() ? credentials(request.getAuth()) : null;
         Image image = services.images().pull(reference, credentials);

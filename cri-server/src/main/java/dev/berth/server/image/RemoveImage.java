@@ -2,8 +2,8 @@ package dev.berth.server.image;
 
 import dev.berth.cri.v1.RemoveImageRequest;
 import dev.berth.cri.v1.RemoveImageResponse;
+import dev.berth.host.BerthException;
 import dev.berth.server.Services;
-import dev.berth.server.grpc.Errors;
 
 /** RemoveImage: untags or deletes an image. Removing an image that is not there succeeds, as the CRI requires. */
 public final class RemoveImage {
@@ -17,7 +17,7 @@ public final class RemoveImage {
     public RemoveImageResponse handle(RemoveImageRequest request) {
         String reference = request.getImage().getImage();
         if (reference.isEmpty()) {
-            throw Errors.invalid("image.image", "is required");
+            throw BerthException.invalid("image.image", "is required");
         }
         services.images().remove(reference);
         return RemoveImageResponse.getDefaultInstance();

@@ -2,11 +2,11 @@ package dev.berth.server.sandbox;
 
 import dev.berth.cri.v1.PodSandboxStatsRequest;
 import dev.berth.cri.v1.PodSandboxStatsResponse;
+import dev.berth.host.BerthException;
 import dev.berth.sandbox.SandboxInfo;
 import dev.berth.sandbox.SandboxState;
 import dev.berth.server.Ids;
 import dev.berth.server.Services;
-import dev.berth.server.grpc.Errors;
 
 /**
  * PodSandboxStats: one pod's cpu, memory, network, process count and per-container stats. NOT_FOUND for an
@@ -25,11 +25,11 @@ public final class PodSandboxStats {
 
     public PodSandboxStatsResponse handle(PodSandboxStatsRequest request) {
         if (request.getPodSandboxId().isEmpty()) {
-            throw Errors.invalid("pod_sandbox_id", "is required");
+            throw BerthException.invalid("pod_sandbox_id", "is required");
         }
         SandboxInfo sandbox = Ids.requireSandbox(services.runtime(), request.getPodSandboxId());
         if (sandbox.state() != SandboxState.READY) {
-            throw Errors.failedPrecondition("pod sandbox " + sandbox.id() + " is not ready");
+            throw BerthException.failedPrecondition("pod sandbox " + sandbox.id() + " is not ready");
         }
         return PodSandboxStatsResponse.newBuilder().setStats(views.stats(sandbox)).build();
     }

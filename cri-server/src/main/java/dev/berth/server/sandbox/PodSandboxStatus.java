@@ -2,10 +2,10 @@ package dev.berth.server.sandbox;
 
 import dev.berth.cri.v1.PodSandboxStatusRequest;
 import dev.berth.cri.v1.PodSandboxStatusResponse;
+import dev.berth.host.BerthException;
 import dev.berth.sandbox.SandboxInfo;
 import dev.berth.server.Ids;
 import dev.berth.server.Services;
-import dev.berth.server.grpc.Errors;
 
 /** PodSandboxStatus: the pod's state, creation time, IPs and namespace modes. NOT_FOUND for an unknown pod. */
 public final class PodSandboxStatus {
@@ -18,7 +18,7 @@ public final class PodSandboxStatus {
 
     public PodSandboxStatusResponse handle(PodSandboxStatusRequest request) {
         if (request.getPodSandboxId().isEmpty()) {
-            throw Errors.invalid("pod_sandbox_id", "is required");
+            throw BerthException.invalid("pod_sandbox_id", "is required");
         }
         SandboxInfo sandbox = Ids.requireSandbox(services.runtime(), request.getPodSandboxId());
         PodSandboxStatusResponse.Builder response = PodSandboxStatusResponse.newBuilder()

@@ -2,9 +2,9 @@ package dev.berth.server.sandbox;
 
 import dev.berth.cri.v1.RemovePodSandboxRequest;
 import dev.berth.cri.v1.RemovePodSandboxResponse;
+import dev.berth.host.BerthException;
 import dev.berth.server.Ids;
 import dev.berth.server.Services;
-import dev.berth.server.grpc.Errors;
 
 /**
  * RemovePodSandbox: forcibly stops and removes the pod's containers, then the pod. Removing an unknown pod
@@ -20,7 +20,7 @@ public final class RemovePodSandbox {
 
     public RemovePodSandboxResponse handle(RemovePodSandboxRequest request) {
         if (request.getPodSandboxId().isEmpty()) {
-            throw Errors.invalid("pod_sandbox_id", "is required");
+            throw BerthException.invalid("pod_sandbox_id", "is required");
         }
         Ids.sandbox(services.runtime(), request.getPodSandboxId())
                 .ifPresent(sandbox -> SandboxTeardown.remove(services, sandbox));

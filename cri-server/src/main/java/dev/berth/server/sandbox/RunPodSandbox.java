@@ -4,12 +4,12 @@ import dev.berth.cri.v1.PodSandboxConfig;
 import dev.berth.cri.v1.PortMapping;
 import dev.berth.cri.v1.RunPodSandboxRequest;
 import dev.berth.cri.v1.RunPodSandboxResponse;
+import dev.berth.host.BerthException;
 import dev.berth.network.PodNetwork;
 import dev.berth.network.PodNetworkRequest;
 import dev.berth.sandbox.SandboxInfo;
 import dev.berth.server.Ids;
 import dev.berth.server.Services;
-import dev.berth.server.grpc.Errors;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -71,37 +71,37 @@ public final class RunPodSandbox {
 
     private void validate(RunPodSandboxRequest request) {
         if (!request.hasConfig()) {
-            throw Errors.invalid("config", "is required");
+            throw BerthException.invalid("config", "is required");
         }
         PodSandboxConfig config = request.getConfig();
         if (!config.hasMetadata()) {
-            throw Errors.invalid("config.metadata", "is required");
+            throw BerthException.invalid("config.metadata", "is required");
         }
         if (config.getMetadata().getName().isEmpty()) {
-            throw Errors.invalid("config.metadata.name", "is required");
+            throw BerthException.invalid("config.metadata.name", "is required");
         }
         if (config.getMetadata().getNamespace().isEmpty()) {
-            throw Errors.invalid("config.metadata.namespace", "is required");
+            throw BerthException.invalid("config.metadata.namespace", "is required");
         }
         if (config.getMetadata().getUid().isEmpty()) {
-            throw Errors.invalid("config.metadata.uid", "is required");
+            throw BerthException.invalid("config.metadata.uid", "is required");
         }
         // The kernel keeps at most 64 bytes of hostname; longer ones would fail deep inside namespace setup.
         if (config.getHostname().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 64) {
-            throw Errors.invalid("config.hostname", "is longer than 64 bytes");
+            throw BerthException.invalid("config.hostname", "is longer than 64 bytes");
         }
         String handler = request.getRuntimeHandler();
         if (!handler.isEmpty() && !services.config().runtime().handlers().contains(handler)) {
-            throw Errors.invalid("runtime_handler", "\"" + handler + "\" is not configured (known: "
+            throw BerthException.invalid("runtime_handler", "\"" + handler + "\" is not configured (known: "
                     + services.config().runtime().handlers() + ")");
         }
         for (int i = 0; i < config.getPortMappingsCount(); i++) {
             PortMapping port = config.getPortMappings(i);
             if (port.getContainerPort() <= 0 || port.getContainerPort() > 65535) {
-                throw Errors.invalid("config.port_mappings[" + i + "].container_port", "must be in 1..65535");
+                throw BerthException.invalid("config.port_mappings[" + i + "].container_port", "must be in 1..65535");
             }
             if (port.getHostPort() < 0 || port.getHostPort() > 65535) {
-                throw Errors.invalid("config.port_mappings[" + i + "].host_port", "must be in 0..65535");
+                throw BerthException.invalid("config.port_mappings[" + i + "].host_port", "must be in 0..65535");
             }
         }
         LOG.debug("running pod {}/{}", config.getMetadata().getNamespace(), config.getMetadata().getName());

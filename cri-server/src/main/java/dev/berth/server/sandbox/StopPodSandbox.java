@@ -2,9 +2,9 @@ package dev.berth.server.sandbox;
 
 import dev.berth.cri.v1.StopPodSandboxRequest;
 import dev.berth.cri.v1.StopPodSandboxResponse;
+import dev.berth.host.BerthException;
 import dev.berth.server.Ids;
 import dev.berth.server.Services;
-import dev.berth.server.grpc.Errors;
 
 /**
  * StopPodSandbox: stops every container of the pod, runs CNI DEL and unpins the namespaces. The CRI makes it
@@ -20,7 +20,7 @@ public final class StopPodSandbox {
 
     public StopPodSandboxResponse handle(StopPodSandboxRequest request) {
         if (request.getPodSandboxId().isEmpty()) {
-            throw Errors.invalid("pod_sandbox_id", "is required");
+            throw BerthException.invalid("pod_sandbox_id", "is required");
         }
         Ids.sandbox(services.runtime(), request.getPodSandboxId())
                 .ifPresent(sandbox -> SandboxTeardown.stop(services, sandbox));

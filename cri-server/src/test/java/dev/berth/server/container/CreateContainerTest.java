@@ -6,16 +6,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.berth.cri.v1.ContainerConfig;
-import dev.berth.cri.v1.LinuxContainerSecurityContext;
-import dev.berth.cri.v1.LinuxContainerConfig;
-import dev.berth.cri.v1.Int64Value;
 import dev.berth.cri.v1.CreateContainerRequest;
+import dev.berth.cri.v1.Int64Value;
+import dev.berth.cri.v1.LinuxContainerConfig;
+import dev.berth.cri.v1.LinuxContainerSecurityContext;
 import dev.berth.cri.v1.Mount;
+import dev.berth.host.BerthException;
 import dev.berth.image.Image;
 import dev.berth.image.ImageConfig;
-import dev.berth.image.ImageException;
 import dev.berth.oci.ImageSpec;
-import dev.berth.sandbox.SandboxException;
 import dev.berth.server.fakes.CriConfigs;
 import dev.berth.server.fakes.FakeImages;
 import dev.berth.server.fakes.FakeSandboxRuntime.ContainerCreation;
@@ -96,7 +95,7 @@ class CreateContainerTest {
 
     @Test
     void handle_runtimeFails_unmountsRootfsAndRethrows() {
-        RuntimeException failure = new SandboxException(SandboxException.Kind.FAILED, "runc create failed");
+        RuntimeException failure = BerthException.failed("runc create failed");
         fakes.runtime().failOn("createContainer", failure);
 
         Throwable thrown = catchThrowable(() -> handler.handle(request(POD, CriConfigs.container("nginx", TAG))));
@@ -110,8 +109,8 @@ class CreateContainerTest {
 
     @Test
     void handle_runtimeAndUnmountFail_originalErrorCarriesUnmountFailure() {
-        RuntimeException failure = new SandboxException(SandboxException.Kind.FAILED, "runc create failed");
-        RuntimeException unmount = new ImageException(ImageException.Kind.FAILED, "device busy");
+        RuntimeException failure = BerthException.failed("runc create failed");
+        RuntimeException unmount = BerthException.failed("device busy");
         fakes.runtime().failOn("createContainer", failure);
         fakes.images().failOn("unmountRootfs", unmount);
 
@@ -123,7 +122,7 @@ class CreateContainerTest {
 
     @Test
     void handle_mountFails_runtimeNotCalled() {
-        RuntimeException failure = new ImageException(ImageException.Kind.FAILED, "layer missing");
+        RuntimeException failure = BerthException.failed("layer missing");
         fakes.images().failOn("mountRootfs", failure);
 
         Throwable thrown = catchThrowable(() -> handler.handle(request(POD, CriConfigs.container("nginx", TAG))));
@@ -139,8 +138,7 @@ class CreateContainerTest {
 
         Throwable thrown = catchThrowable(() -> handler.handle(request(POD, CriConfigs.container("nginx", TAG))));
 
-        assertThat(thrown).isInstanceOfSatisfying(SandboxException.class,
-                e -> assertThat(e.kind()).isEqualTo(SandboxException.Kind.FAILED_PRECONDITION));
+        assertThat(thrown).isInstanceOf(BerthException.FailedPrecondition.class);
         assertThat(fakes.log().mutatingMethods()).containsExactly(
                 "images.mountRootfs", "runtime.createContainer", "images.unmountRootfs");
         assertThat(fakes.images().mountedContainers()).isEmpty();

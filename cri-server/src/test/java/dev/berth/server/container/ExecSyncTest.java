@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.cri.v1.ExecSyncRequest;
 import dev.berth.cri.v1.ExecSyncResponse;
+import dev.berth.host.BerthException;
 import dev.berth.sandbox.ContainerState;
 import dev.berth.sandbox.ExecResult;
-import dev.berth.sandbox.SandboxException;
 import dev.berth.server.fakes.CriConfigs;
 import dev.berth.server.fakes.Fakes;
 import dev.berth.server.grpc.Errors;
@@ -85,7 +85,7 @@ class ExecSyncTest {
     @Test
     void handle_commandTimesOut_deadlineExceeded() {
         fakes.runtime().failOn("execSync",
-                new SandboxException(SandboxException.Kind.DEADLINE_EXCEEDED, "timed out after 1 s"));
+                BerthException.deadlineExceeded("timed out after 1 s"));
 
         Status status = Errors.toStatus(org.assertj.core.api.Assertions.catchThrowable(
                 () -> handler.handle(request(RUNNING, "sleep", "10").setTimeout(1).build())));

@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.berth.cri.v1.StartContainerRequest;
+import dev.berth.host.BerthException;
 import dev.berth.sandbox.ContainerState;
-import dev.berth.sandbox.SandboxException;
 import dev.berth.server.fakes.CriConfigs;
 import dev.berth.server.fakes.Fakes;
 import io.grpc.Status;
@@ -57,7 +57,7 @@ class StartContainerTest {
 
     @Test
     void handle_runtimeFails_errorSurfaces() {
-        RuntimeException failure = new SandboxException(SandboxException.Kind.FAILED, "runc start failed");
+        RuntimeException failure = BerthException.failed("runc start failed");
         fakes.runtime().failOn("startContainer", failure);
 
         assertThat(catchThrowable(() -> handler.handle(request(CONTAINER)))).isSameAs(failure);

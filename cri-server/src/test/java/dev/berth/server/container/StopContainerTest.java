@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.berth.cri.v1.StopContainerRequest;
+import dev.berth.host.BerthException;
 import dev.berth.sandbox.ContainerState;
-import dev.berth.sandbox.SandboxException;
 import dev.berth.server.fakes.CriConfigs;
 import dev.berth.server.fakes.Fakes;
 import org.junit.jupiter.api.BeforeEach;
@@ -71,7 +71,7 @@ class StopContainerTest {
 
     @Test
     void handle_runtimeFails_errorSurfaces() {
-        RuntimeException failure = new SandboxException(SandboxException.Kind.FAILED, "runc kill failed");
+        RuntimeException failure = BerthException.failed("runc kill failed");
         fakes.runtime().failOn("stopContainer", failure);
 
         assertThat(catchThrowable(() -> handler.handle(request(CONTAINER, 10)))).isSameAs(failure);

@@ -1,10 +1,10 @@
 package dev.berth.server.fakes;
 
+import dev.berth.host.BerthException;
 import dev.berth.image.Credentials;
 import dev.berth.image.FsUsage;
 import dev.berth.image.Image;
 import dev.berth.image.ImageConfig;
-import dev.berth.image.ImageException;
 import dev.berth.image.ImageStore;
 import dev.berth.image.Images;
 import java.nio.file.Path;
@@ -118,7 +118,7 @@ public final class FakeImages implements Images {
         String normalized = ImageStore.normalize(reference);
         Image published = registry.get(normalized);
         if (published == null) {
-            throw new ImageException(ImageException.Kind.NOT_FOUND, "manifest for " + normalized + " not found");
+            throw BerthException.notFound("manifest for " + normalized + " not found");
         }
         Image stored = images.getOrDefault(published.id(), published);
         List<String> tags = new ArrayList<>(stored.repoTags());
@@ -157,7 +157,7 @@ public final class FakeImages implements Images {
             return true;
         }
         if (rootfs.containsValue(image.id())) {
-            throw new ImageException(ImageException.Kind.IN_USE, "image " + image.id() + " is used by a container");
+            throw BerthException.failedPrecondition("image " + image.id() + " is used by a container");
         }
         images.remove(image.id());
         return true;
@@ -180,7 +180,7 @@ public final class FakeImages implements Images {
         call("mountRootfs", false, containerId, imageId);
         Image image = resolve(imageId);
         if (image == null) {
-            throw new ImageException(ImageException.Kind.NOT_FOUND, "image " + imageId + " not found");
+            throw BerthException.notFound("image " + imageId + " not found");
         }
         rootfs.put(containerId, image.id());
         return rootfsPath(containerId);
@@ -228,7 +228,7 @@ public final class FakeImages implements Images {
                     return image;
                 }
             }
-        } catch (ImageException e) {
+        } catch (BerthException.InvalidArgument e) {
             // not a reference: may still be an id prefix
         }
         var prefix = HEX_PREFIX.matcher(text);
@@ -244,7 +244,7 @@ public final class FakeImages implements Images {
         try {
             String normalized = ImageStore.normalize(refOrId.strip());
             return image.repoTags().contains(normalized) ? normalized : null;
-        } catch (ImageException e) {
+        } catch (BerthException.InvalidArgument e) {
             return null;
         }
     }

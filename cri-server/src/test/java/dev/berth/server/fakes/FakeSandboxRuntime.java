@@ -5,14 +5,13 @@ import dev.berth.cri.v1.ContainerConfig;
 import dev.berth.cri.v1.LinuxContainerResources;
 import dev.berth.cri.v1.NamespaceMode;
 import dev.berth.cri.v1.PodSandboxConfig;
+import dev.berth.host.BerthException;
 import dev.berth.oci.ImageSpec;
 import dev.berth.sandbox.ContainerInfo;
 import dev.berth.sandbox.ContainerState;
 import dev.berth.sandbox.ExecProcess;
 import dev.berth.sandbox.ExecResult;
 import dev.berth.sandbox.InterfaceUsage;
-import dev.berth.sandbox.SandboxException;
-import dev.berth.sandbox.SandboxException.Kind;
 import dev.berth.sandbox.SandboxInfo;
 import dev.berth.sandbox.SandboxRuntime;
 import dev.berth.sandbox.SandboxState;
@@ -139,7 +138,7 @@ public final class FakeSandboxRuntime implements SandboxRuntime {
     public synchronized SandboxInfo createSandbox(String id, PodSandboxConfig config, String runtimeHandler) {
         call("createSandbox", false, id, runtimeHandler);
         if (sandboxes.containsKey(id)) {
-            throw new SandboxException(Kind.ALREADY_EXISTS, "sandbox " + id + " already exists");
+            throw BerthException.alreadyExists("sandbox " + id + " already exists");
         }
         SandboxInfo sandbox = newSandbox(id, config, runtimeHandler);
         sandboxes.put(id, sandbox);
@@ -185,7 +184,7 @@ public final class FakeSandboxRuntime implements SandboxRuntime {
         call("removeSandbox", false, id);
         long remaining = containers.values().stream().filter(c -> c.sandboxId().equals(id)).count();
         if (remaining > 0) {
-            throw new SandboxException(Kind.FAILED_PRECONDITION, "sandbox " + id + " still has " + remaining
+            throw BerthException.failedPrecondition("sandbox " + id + " still has " + remaining
                     + " container(s)");
         }
         sandboxes.remove(id);
@@ -209,10 +208,10 @@ public final class FakeSandboxRuntime implements SandboxRuntime {
                                                       Path rootfs) {
         call("createContainer", false, id, sandboxId);
         if (requireSandbox(sandboxId).state() != SandboxState.READY) {
-            throw new SandboxException(Kind.FAILED_PRECONDITION, "sandbox " + sandboxId + " is not ready");
+            throw BerthException.failedPrecondition("sandbox " + sandboxId + " is not ready");
         }
         if (containers.containsKey(id)) {
-            throw new SandboxException(Kind.ALREADY_EXISTS, "container " + id + " already exists");
+            throw BerthException.alreadyExists("container " + id + " already exists");
         }
         creations.put(id, new ContainerCreation(id, sandboxId, config, image, imageId, imageRef, rootfs));
         ContainerInfo container = new ContainerInfo(id, sandboxId, config, imageId, imageRef, tick(), 0, 0, 0, "",
@@ -226,7 +225,7 @@ public final class FakeSandboxRuntime implements SandboxRuntime {
         call("startContainer", false, id);
         ContainerInfo c = requireContainer(id);
         if (c.state() != ContainerState.CREATED) {
-            throw new SandboxException(Kind.FAILED_PRECONDITION, "container " + id + " is " + c.state());
+            throw BerthException.failedPrecondition("container " + id + " is " + c.state());
         }
         ContainerInfo started = new ContainerInfo(c.id(), c.sandboxId(), c.config(), c.imageId(), c.imageRef(),
                 c.createdAtNanos(), tick(), 0, 0, "", "", c.logPath(), PID, ContainerState.RUNNING);
@@ -256,7 +255,7 @@ public final class FakeSandboxRuntime implements SandboxRuntime {
         call("execSync", false, id, command, timeoutSeconds);
         ContainerInfo c = requireContainer(id);
         if (c.state() != ContainerState.RUNNING) {
-            throw new SandboxException(Kind.FAILED_PRECONDITION, "container " + id + " is not running");
+            throw BerthException.failedPrecondition("container " + id + " is not running");
         }
         return execResult;
     }
@@ -274,10 +273,10 @@ public final class FakeSandboxRuntime implements SandboxRuntime {
         call("startExec", false, id, command, terminal != null);
         ContainerInfo c = requireContainer(id);
         if (c.state() != ContainerState.RUNNING) {
-            throw new SandboxException(Kind.FAILED_PRECONDITION, "container " + id + " is not running");
+            throw BerthException.failedPrecondition("container " + id + " is not running");
         }
         if (execStarter == null) {
-            throw new SandboxException(Kind.FAILED, "the fake runtime was given no exec process");
+            throw BerthException.failed("the fake runtime was given no exec process");
         }
         return execStarter.apply(command);
     }
@@ -287,10 +286,10 @@ public final class FakeSandboxRuntime implements SandboxRuntime {
         call("attach", false, id);
         ContainerInfo c = requireContainer(id);
         if (c.state() != ContainerState.RUNNING) {
-            throw new SandboxException(Kind.FAILED_PRECONDITION, "container " + id + " is not running");
+            throw BerthException.failedPrecondition("container " + id + " is not running");
         }
         if (execStarter == null) {
-            throw new SandboxException(Kind.FAILED, "the fake runtime was given no exec process");
+            throw BerthException.failed("the fake runtime was given no exec process");
         }
         return execStarter.apply(List.of("attach"));
     }
@@ -305,13 +304,13 @@ public final class FakeSandboxRuntime implements SandboxRuntime {
         call("portForward", false, sandboxId, port);
         SandboxInfo s = sandboxes.get(sandboxId);
         if (s == null) {
-            throw new SandboxException(Kind.NOT_FOUND, "sandbox " + sandboxId + " not found");
+            throw BerthException.notFound("sandbox " + sandboxId + " not found");
         }
         if (s.state() != SandboxState.READY) {
-            throw new SandboxException(Kind.FAILED_PRECONDITION, "sandbox " + sandboxId + " is not ready");
+            throw BerthException.failedPrecondition("sandbox " + sandboxId + " is not ready");
         }
         if (portConnector == null) {
-            throw new SandboxException(Kind.FAILED, "the fake runtime was given no port connector");
+            throw BerthException.failed("the fake runtime was given no port connector");
         }
         return portConnector.apply(port);
     }
@@ -321,7 +320,7 @@ public final class FakeSandboxRuntime implements SandboxRuntime {
         call("updateContainerResources", false, id, resources.getMemoryLimitInBytes());
         ContainerInfo c = requireContainer(id);
         if (c.state() != ContainerState.CREATED && c.state() != ContainerState.RUNNING) {
-            throw new SandboxException(Kind.FAILED_PRECONDITION, "container " + id + " is " + c.state());
+            throw BerthException.failedPrecondition("container " + id + " is " + c.state());
         }
         ContainerConfig config = c.config().toBuilder()
                 .setLinux(c.config().getLinux().toBuilder().setResources(resources)).build();
@@ -337,7 +336,7 @@ public final class FakeSandboxRuntime implements SandboxRuntime {
         call("reopenContainerLog", false, id);
         ContainerInfo c = requireContainer(id);
         if (c.state() != ContainerState.RUNNING) {
-            throw new SandboxException(Kind.FAILED_PRECONDITION, "container " + id + " is not running");
+            throw BerthException.failedPrecondition("container " + id + " is not running");
         }
     }
 
@@ -414,7 +413,7 @@ public final class FakeSandboxRuntime implements SandboxRuntime {
     private SandboxInfo requireSandbox(String id) {
         SandboxInfo s = sandboxes.get(id);
         if (s == null) {
-            throw new SandboxException(Kind.NOT_FOUND, "sandbox " + id + " not found");
+            throw BerthException.notFound("sandbox " + id + " not found");
         }
         return s;
     }
@@ -422,7 +421,7 @@ public final class FakeSandboxRuntime implements SandboxRuntime {
     private ContainerInfo requireContainer(String id) {
         ContainerInfo c = containers.get(id);
         if (c == null) {
-            throw new SandboxException(Kind.NOT_FOUND, "container " + id + " not found");
+            throw BerthException.notFound("container " + id + " not found");
         }
         return c;
     }

@@ -7,9 +7,9 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import dev.berth.cri.v1.AuthConfig;
 import dev.berth.cri.v1.ImageSpec;
 import dev.berth.cri.v1.PullImageRequest;
+import dev.berth.host.BerthException;
 import dev.berth.image.Credentials;
 import dev.berth.image.Image;
-import dev.berth.image.ImageException;
 import dev.berth.server.fakes.FakeImages;
 import dev.berth.server.fakes.Fakes;
 import org.junit.jupiter.api.BeforeEach;
@@ -60,7 +60,7 @@ class PullImageTest {
 
     @Test
     void handle_pullFails_errorSurfaces() {
-        RuntimeException failure = new ImageException(ImageException.Kind.UNAUTHORIZED, "401 from registry");
+        RuntimeException failure = BerthException.permissionDenied("401 from registry");
         fakes.images().failOn("pull", failure);
 
         assertThat(catchThrowable(() -> handler.handle(request(TAG)))).isSameAs(failure);

@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.berth.cri.v1.ImageSpec;
 import dev.berth.cri.v1.RemoveImageRequest;
+import dev.berth.host.BerthException;
 import dev.berth.image.Image;
-import dev.berth.image.ImageException;
 import dev.berth.server.fakes.FakeImages;
 import dev.berth.server.fakes.Fakes;
 import org.junit.jupiter.api.BeforeEach;
@@ -52,8 +52,7 @@ class RemoveImageTest {
 
         Throwable thrown = catchThrowable(() -> handler.handle(request(TAG)));
 
-        assertThat(thrown).isInstanceOfSatisfying(ImageException.class,
-                e -> assertThat(e.kind()).isEqualTo(ImageException.Kind.IN_USE));
+        assertThat(thrown).isInstanceOf(BerthException.FailedPrecondition.class);
         assertThat(fakes.images().list()).containsExactly(IMAGE);
     }
 

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.berth.cri.v1.RemovePodSandboxRequest;
+import dev.berth.host.BerthException;
 import dev.berth.image.Image;
 import dev.berth.sandbox.ContainerState;
-import dev.berth.sandbox.SandboxException;
 import dev.berth.server.fakes.CriConfigs;
 import dev.berth.server.fakes.FakeImages;
 import dev.berth.server.fakes.Fakes;
@@ -98,7 +98,7 @@ class RemovePodSandboxTest {
     void handle_removeContainerFails_podKeptAndErrorSurfaces() {
         fakes.runtime().addSandbox(POD, CriConfigs.pod("web"));
         addContainer(C1, POD, ContainerState.RUNNING);
-        RuntimeException failure = new SandboxException(SandboxException.Kind.FAILED, "runc delete failed");
+        RuntimeException failure = BerthException.failed("runc delete failed");
         fakes.runtime().failOn("removeContainer", failure);
 
         Throwable thrown = catchThrowable(() -> handler.handle(request(POD)));

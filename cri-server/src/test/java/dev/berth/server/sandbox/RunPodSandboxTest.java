@@ -8,8 +8,8 @@ import dev.berth.cri.v1.PodSandboxConfig;
 import dev.berth.cri.v1.PortMapping;
 import dev.berth.cri.v1.Protocol;
 import dev.berth.cri.v1.RunPodSandboxRequest;
+import dev.berth.host.BerthException;
 import dev.berth.network.PodNetworkRequest;
-import dev.berth.sandbox.SandboxException;
 import dev.berth.sandbox.SandboxInfo;
 import dev.berth.sandbox.SandboxState;
 import dev.berth.server.fakes.CriConfigs;
@@ -124,7 +124,7 @@ class RunPodSandboxTest {
 
     @Test
     void handle_setNetworkFails_detachesAndRemovesSandbox() {
-        RuntimeException failure = new SandboxException(SandboxException.Kind.FAILED, "disk full");
+        RuntimeException failure = BerthException.failed("disk full");
         fakes.runtime().failOn("setSandboxNetwork", failure);
 
         Throwable thrown = catchThrowable(() -> handler.handle(request(CriConfigs.pod("web"))));
@@ -140,7 +140,7 @@ class RunPodSandboxTest {
     @Test
     void handle_attachAndCleanupFail_originalErrorCarriesCleanupFailure() {
         RuntimeException failure = new IllegalStateException("bridge plugin failed");
-        RuntimeException cleanup = new SandboxException(SandboxException.Kind.FAILED, "cannot remove");
+        RuntimeException cleanup = BerthException.failed("cannot remove");
         fakes.network().failOn("attach", failure);
         fakes.runtime().failOn("removeSandbox", cleanup);
 
@@ -152,7 +152,7 @@ class RunPodSandboxTest {
 
     @Test
     void handle_createSandboxFails_touchesNoNetwork() {
-        RuntimeException failure = new SandboxException(SandboxException.Kind.ALREADY_EXISTS, "name reserved");
+        RuntimeException failure = BerthException.alreadyExists("name reserved");
         fakes.runtime().failOn("createSandbox", failure);
 
         Throwable thrown = catchThrowable(() -> handler.handle(request(CriConfigs.pod("web"))));
