@@ -117,6 +117,10 @@ public abstract sealed class BerthException extends RuntimeException {
         return new InvalidArgument(field, field + " " + problem, null);
     }
 
+    public static InvalidArgument invalid(String field, String problem, Throwable cause) {
+        return new InvalidArgument(field, field + " " + problem, cause);
+    }
+
     /** An invalid request whose message already names the field at fault. */
     public static InvalidArgument invalidArgument(String message) {
         return new InvalidArgument(null, message, null);

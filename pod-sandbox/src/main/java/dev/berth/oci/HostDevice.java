@@ -28,7 +28,7 @@ record HostDevice(String type, long major, long minor, int mode, long uid, long 
             String type = switch (mode & 0170000) {
                 case 0020000 -> "c";
                 case 0060000 -> "b";
-                default -> throw BerthException.invalidArgument("not a device node: " + path);
+                default -> throw BerthException.invalidArgument(path + " is not a device node");
             };
             // glibc's major()/minor() encoding of dev_t
             long major = ((rdev >>> 8) & 0xfff) | ((rdev >>> 32) & ~0xfffL);
@@ -36,7 +36,7 @@ record HostDevice(String type, long major, long minor, int mode, long uid, long 
             return new HostDevice(type, major, minor & 0xffffffffL, mode & 07777,
                     ((Integer) a.get("uid")).longValue(), ((Integer) a.get("gid")).longValue());
         } catch (IOException e) {
-            throw BerthException.invalidArgument("devices: cannot use " + path + " as a device: " + e.getMessage(), e);
+            throw BerthException.invalidArgument(path + " cannot be used as a device: " + e, e);
         }
     }
 }

@@ -73,7 +73,12 @@ final class LinuxSection {
                 throw BerthException.invalidArgument(
                         "devices[" + i + "].container_path must be an absolute path: \"" + d.getContainerPath() + "\"");
             }
-            HostDevice h = stat.apply(Path.of(d.getHostPath()));
+            HostDevice h;
+            try {
+                h = stat.apply(Path.of(d.getHostPath()));
+            } catch (BerthException.InvalidArgument e) {
+                throw BerthException.invalid("devices[" + i + "].host_path", e.getMessage(), e);
+            }
             String access = d.getPermissions().isEmpty() ? "rwm" : d.getPermissions();
             ObjectNode dev = linuxDevices.addObject();
             dev.put("path", Mounts.clean(d.getContainerPath()));

@@ -1,5 +1,6 @@
 package dev.berth.sandbox;
 
+import dev.berth.host.Cleanup;
 import dev.berth.host.BerthException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -63,7 +64,8 @@ final class ContainerOps {
             throw BerthException.alreadyExists("container " + id + " already exists");
         }
         String name = nameKey(config, sandboxId);
-        try (Rollback undo = new Rollback()) {
+        Cleanup undo = new Cleanup();
+        try {
             try {
                 env.containerNames().reserve(name, id);
             } catch (NameRegistry.NameTakenException e) {
@@ -80,6 +82,7 @@ final class ContainerOps {
             NamespacePaths ns = new NamespacePaths(sandbox.netns(), sandbox.ipcns(), sandbox.utsns(),
                     pidNamespace(config, sandbox));
             String cgroupsPath = CgroupPaths.container(sandbox.cgroupParent(), id);
+            createMissingMountSources(config);
             ObjectNode spec = OciSpecs.container(new SpecInput(id, config, podConfig, image, user, rootfs, ns,
                     cgroupsPath, files, env.host().get(), localhostSeccomp(config, podConfig)));
             ObjectNode annotations = spec.has("annotations") ? (ObjectNode) spec.get("annotations")
@@ -92,6 +95,13 @@ final class ContainerOps {
             // the spec carries the container's environment, where kubelet puts secrets
             PrivateFiles.write(bundle.resolve("config.json"), env.json().writeValueAsBytes(spec));
             Path logPath = logPath(podConfig, config, bundle);
+            // kubelet numbers a container's attempts by the log files it finds: a failed create leaves none
+            boolean logExisted = Files.exists(logPath);
+            undo.add("delete log file", () -> {
+                if (!logExisted) {
+                    Files.deleteIfExists(logPath);
+                }
+            });
             String conmonName = "k8s_" + config.getMetadata().getName() + "_" + podConfig.getMetadata().getName()
                     + "_" + podConfig.getMetadata().getNamespace() + "_" + podConfig.getMetadata().getUid() + "_"
                     + config.getMetadata().getAttempt();
@@ -106,11 +116,30 @@ final class ContainerOps {
             undo.commit();
             return rec.toInfo();
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw undo.rollback(new UncheckedIOException(e));
+        } catch (RuntimeException e) {
+            throw undo.rollback(e);
         }
     }
 
-    /** kubelet's log_directory + log_path when both are given, else a file in the bundle. */
+    /**
+     * Creates the host directories of bind mounts that do not exist yet, as containerd does: kubelet leaves a
+     * hostPath volume without a type to the runtime, and such pods expect an empty directory.
+     */
+    private static void createMissingMountSources(ContainerConfig config) throws IOException {
+        for (int i = 0; i < config.getMountsCount(); i++) {
+            Path source = Path.of(config.getMounts(i).getHostPath());
+            if (!Files.exists(source, java.nio.file.LinkOption.NOFOLLOW_LINKS) && !Files.isSymbolicLink(source)) {
+                try {
+                    Files.createDirectories(source);
+                } catch (IOException e) {
+                    throw BerthException.invalid("mounts[" + i + "].host_path", source + " does not exist and"
+                            + " cannot be created: " + e, e);
+                }
+            }
+        }
+    }
+
     /** The parsed Localhost seccomp profile the container asks for, or null when it asks for none. */
     private JsonNode localhostSeccomp(ContainerConfig config, PodSandboxConfig pod) {
         Optional<SecurityProfile> profile = Seccomp.requested(config, pod);
@@ -128,6 +157,7 @@ final class ContainerOps {
         }
     }
 
+    /** kubelet's log_directory + log_path when both are given, else a file in the bundle. */
     static Path logPath(PodSandboxConfig pod, ContainerConfig c, Path bundle) {
         if (!pod.getLogDirectory().isEmpty() && !c.getLogPath().isEmpty()) {
             Path p = Path.of(pod.getLogDirectory()).resolve(c.getLogPath()).normalize();

@@ -1,5 +1,6 @@
 package dev.berth.sandbox;
 
+import dev.berth.host.Cleanup;
 import dev.berth.host.BerthException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.cgroups.CgroupPaths;
@@ -70,7 +71,8 @@ final class SandboxOps {
         boolean infra = ns.getPid() == NamespaceMode.POD;
         String name = nameKey(config);
         String hostname = hostNet ? hostHostname() : hostname(config);
-        try (Rollback undo = new Rollback()) {
+        Cleanup undo = new Cleanup();
+        try {
             try {
                 env.sandboxNames().reserve(name, id);
             } catch (NameRegistry.NameTakenException e) {
@@ -117,12 +119,14 @@ final class SandboxOps {
             undo.commit();
             return rec.toInfo();
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw undo.rollback(new UncheckedIOException(e));
+        } catch (RuntimeException e) {
+            throw undo.rollback(e);
         }
     }
 
     private long startInfra(String id, PodSandboxConfig config, PinnedNamespaces pins, String parent,
-                            Rollback undo) throws IOException {
+                            Cleanup undo) throws IOException {
         Path bundle = infraBundle(id);
         Path rootfs = bundle.resolve("rootfs");
         PrivateFiles.createDirectories(bundle);

@@ -4,23 +4,21 @@ import dev.berth.cri.v1.ContainerConfig;
 import dev.berth.cri.v1.CreateContainerRequest;
 import dev.berth.cri.v1.CreateContainerResponse;
 import dev.berth.host.BerthException;
+import dev.berth.host.Cleanup;
 import dev.berth.image.Image;
 import dev.berth.image.ImageConfig;
 import dev.berth.oci.ImageSpec;
 import dev.berth.sandbox.SandboxInfo;
 import dev.berth.server.Ids;
 import dev.berth.server.Services;
+import dev.berth.server.validation.RequestChecks;
 import java.nio.file.Path;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * CreateContainer: mounts an overlay root filesystem from the image's layers, then has the runtime write the
  * OCI bundle and launch conmon, which runs {@code runc create}. The rootfs is unmounted again if that fails.
  */
 public final class CreateContainer {
-
-    private static final Logger LOG = LoggerFactory.getLogger(CreateContainer.class);
 
     private final Services services;
 
@@ -36,18 +34,15 @@ public final class CreateContainer {
         Image image = services.images().find(imageName)
                 .orElseThrow(() -> BerthException.notFound("image " + imageName + " not found: pull it first"));
         String id = Ids.newId();
-        Path rootfs = services.images().mountRootfs(id, image.id());
+        Cleanup undo = new Cleanup();
         try {
+            Path rootfs = services.images().mountRootfs(id, image.id());
+            undo.add("unmount rootfs", () -> services.images().unmountRootfs(id));
             services.runtime().createContainer(id, sandbox.id(), config, imageSpec(image.config()), image.id(),
                     imageRef(image), rootfs);
+            undo.commit();
         } catch (RuntimeException e) {
-            try {
-                services.images().unmountRootfs(id);
-            } catch (RuntimeException cleanup) {
-                LOG.warn("unmounting the rootfs of failed container {} failed", id, cleanup);
-                e.addSuppressed(cleanup);
-            }
-            throw e;
+            throw undo.rollback(e);
         }
         return CreateContainerResponse.newBuilder().setContainerId(id).build();
     }
@@ -84,10 +79,21 @@ public final class CreateContainer {
                     "is set without run_as_user or run_as_username");
         }
         for (int i = 0; i < config.getMountsCount(); i++) {
-            String containerPath = config.getMounts(i).getContainerPath();
-            if (!containerPath.startsWith("/")) {
-                throw BerthException.invalid("config.mounts[" + i + "].container_path", "must be an absolute path");
-            }
+            RequestChecks.absolute("config.mounts[" + i + "].container_path", config.getMounts(i).getContainerPath());
+            RequestChecks.absolute("config.mounts[" + i + "].host_path", config.getMounts(i).getHostPath());
         }
+        for (int i = 0; i < config.getDevicesCount(); i++) {
+            RequestChecks.absolute("config.devices[" + i + "].container_path",
+                    config.getDevices(i).getContainerPath());
+            RequestChecks.absolute("config.devices[" + i + "].host_path", config.getDevices(i).getHostPath());
+        }
+        if (!config.getWorkingDir().isEmpty()) {
+            RequestChecks.absolute("config.working_dir", config.getWorkingDir());
+        }
+        // joined to the pod's log directory: "." or ".." would make the log a directory or put it elsewhere
+        if (!config.getLogPath().isEmpty()) {
+            RequestChecks.relativeFile("config.log_path", config.getLogPath());
+        }
+        RequestChecks.resources("config.linux.resources", config.getLinux().getResources());
     }
 }

@@ -6,6 +6,7 @@ import dev.berth.host.BerthException;
 import dev.berth.sandbox.ContainerInfo;
 import dev.berth.server.Ids;
 import dev.berth.server.Services;
+import dev.berth.server.validation.RequestChecks;
 
 /**
  * UpdateContainerResources: new CPU, memory, pids and hugepage limits for a created or running container, as
@@ -26,12 +27,7 @@ public final class UpdateContainerResources {
         if (!request.hasLinux()) {
             throw BerthException.invalid("linux", "is required: Berth runs Linux containers");
         }
-        if (request.getLinux().getMemoryLimitInBytes() < 0) {
-            throw BerthException.invalid("linux.memory_limit_in_bytes", "must not be negative");
-        }
-        if (request.getLinux().getCpuShares() < 0) {
-            throw BerthException.invalid("linux.cpu_shares", "must not be negative");
-        }
+        RequestChecks.resources("linux", request.getLinux());
         ContainerInfo container = Ids.requireContainer(services.runtime(), request.getContainerId());
         services.runtime().updateContainerResources(container.id(), request.getLinux());
         return UpdateContainerResourcesResponse.getDefaultInstance();

@@ -24,8 +24,9 @@ import org.slf4j.MDC;
 public final class CallInterceptor implements ServerInterceptor {
 
     private static final Logger LOG = LoggerFactory.getLogger("dev.berth.calls");
+    /** Calls kubelet makes every few seconds (ExecSync runs exec probes): logged at DEBUG, not INFO. */
     private static final Set<String> READS = Set.of(
-            "Version", "Status", "RuntimeConfig", "ListPodSandbox", "PodSandboxStatus", "ListContainers",
+            "ExecSync", "Version", "Status", "RuntimeConfig", "ListPodSandbox", "PodSandboxStatus", "ListContainers",
             "ContainerStatus", "ListImages", "ImageStatus", "ImageFsInfo", "ContainerStats", "ListContainerStats",
             "PodSandboxStats", "ListPodSandboxStats", "ListMetricDescriptors", "ListPodSandboxMetrics");
 
@@ -67,8 +68,11 @@ public final class CallInterceptor implements ServerInterceptor {
         metrics.recordOperation(operation, status.getCode().name(), nanos);
         try (var ignored = MDC.putCloseable("request", requestId)) {
             long millis = nanos / 1_000_000;
-            if (!status.isOk()) {
+            if (!status.isOk() && (status.getCode() == Status.Code.INTERNAL || !READS.contains(operation))) {
                 LOG.warn("{} failed in {} ms: {} {}", operation, millis, status.getCode(), status.getDescription());
+            } else if (!status.isOk()) {
+                // kubelet keeps asking about containers it has just removed, and probes time out by design
+                LOG.info("{} failed in {} ms: {} {}", operation, millis, status.getCode(), status.getDescription());
             } else if (READS.contains(operation)) {
                 LOG.debug("{} ok in {} ms", operation, millis);
             } else {

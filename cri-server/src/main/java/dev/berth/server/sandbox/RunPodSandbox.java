@@ -5,11 +5,13 @@ import dev.berth.cri.v1.PortMapping;
 import dev.berth.cri.v1.RunPodSandboxRequest;
 import dev.berth.cri.v1.RunPodSandboxResponse;
 import dev.berth.host.BerthException;
+import dev.berth.host.Cleanup;
 import dev.berth.network.PodNetwork;
 import dev.berth.network.PodNetworkRequest;
 import dev.berth.sandbox.SandboxInfo;
 import dev.berth.server.Ids;
 import dev.berth.server.Services;
+import dev.berth.server.validation.RequestChecks;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -34,6 +36,8 @@ public final class RunPodSandbox {
         PodSandboxConfig config = request.getConfig();
         String id = Ids.newId();
         SandboxInfo sandbox = services.runtime().createSandbox(id, config, request.getRuntimeHandler());
+        Cleanup undo = new Cleanup();
+        undo.add("remove the pod", () -> SandboxTeardown.remove(services, sandbox));
         try {
             if (sandbox.netnsPath() != null) {
                 PodNetwork network = services.network().attach(networkRequest(sandbox));
@@ -41,9 +45,9 @@ public final class RunPodSandbox {
                 services.runtime().setSandboxNetwork(id, ips.isEmpty() ? "" : ips.get(0),
                         ips.size() > 1 ? ips.subList(1, ips.size()) : List.of());
             }
+            undo.commit();
         } catch (RuntimeException e) {
-            SandboxTeardown.undoCreate(services, sandbox, e);
-            throw e;
+            throw undo.rollback(e);
         }
         return RunPodSandboxResponse.newBuilder().setPodSandboxId(id).build();
     }
@@ -89,6 +93,12 @@ public final class RunPodSandbox {
         // The kernel keeps at most 64 bytes of hostname; longer ones would fail deep inside namespace setup.
         if (config.getHostname().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 64) {
             throw BerthException.invalid("config.hostname", "is longer than 64 bytes");
+        }
+        // the hostname and DNS settings become lines of the pod's hosts and resolv.conf
+        RequestChecks.word("config.hostname", config.getHostname());
+        RequestChecks.dns("config.dns_config", config.getDnsConfig());
+        if (!config.getLogDirectory().isEmpty()) {
+            RequestChecks.absolute("config.log_directory", config.getLogDirectory());
         }
         String handler = request.getRuntimeHandler();
         if (!handler.isEmpty() && !services.config().runtime().handlers().contains(handler)) {

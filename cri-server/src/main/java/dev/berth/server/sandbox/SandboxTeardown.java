@@ -3,8 +3,6 @@ package dev.berth.server.sandbox;
 import dev.berth.sandbox.ContainerInfo;
 import dev.berth.sandbox.SandboxInfo;
 import dev.berth.server.Services;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The steps that take a pod down, shared by StopPodSandbox, RemovePodSandbox and the rollback of
@@ -12,8 +10,6 @@ import org.slf4j.LoggerFactory;
  * unpinned only after CNI DEL has run in it.
  */
 final class SandboxTeardown {
-
-    private static final Logger LOG = LoggerFactory.getLogger(SandboxTeardown.class);
 
     private SandboxTeardown() {
     }
@@ -37,15 +33,5 @@ final class SandboxTeardown {
             }
         }
         services.runtime().removeSandbox(sandbox.id());
-    }
-
-    /** Undoes a RunPodSandbox that failed part way; a failure here is logged and added to the cause. */
-    static void undoCreate(Services services, SandboxInfo sandbox, RuntimeException cause) {
-        try {
-            remove(services, sandbox);
-        } catch (RuntimeException e) {
-            LOG.warn("cleaning up pod {} after a failed start failed too", sandbox.id(), e);
-            cause.addSuppressed(e);
-        }
     }
 }

@@ -10,6 +10,7 @@ import dev.berth.cri.v1.ContainerStatsFilter;
 import dev.berth.cri.v1.ContainerStatus;
 import dev.berth.cri.v1.CreateContainerRequest;
 import dev.berth.cri.v1.DNSConfig;
+import dev.berth.cri.v1.Device;
 import dev.berth.cri.v1.ExecSyncRequest;
 import dev.berth.cri.v1.ExecSyncResponse;
 import dev.berth.cri.v1.ImageSpec;
@@ -50,6 +51,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -391,6 +393,56 @@ class PodLifecycleIT {
                 .isInstanceOfSatisfying(StatusRuntimeException.class,
                         e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
         assertThat(runtime.listPodSandbox(ListPodSandboxRequest.getDefaultInstance()).getItemsList()).isEmpty();
+    }
+
+    @Test
+    void badRequests_kubeletCouldSend_invalidNamingTheField_andNothingMade() throws Exception {
+        var runtime = daemon.runtime();
+        images().pullImage(PullImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(IMAGE)).build());
+        assertInvalid(() -> runPod(podConfig("x").toBuilder().setHostname("a\nb").build()), "config.hostname");
+        assertInvalid(() -> runPod(podConfig("x").toBuilder().setDnsConfig(DNSConfig.newBuilder()
+                .addServers("10.0.0.1\nnameserver 6.6.6.6")).build()), "config.dns_config.servers[0]");
+        PodSandboxConfig pod = podConfig("bad-input");
+        String podId = runPod(pod);
+        Map<String, ContainerConfig.Builder> bad = new java.util.LinkedHashMap<>();
+        bad.put("config.linux.resources.memory_limit_in_bytes", sleeper().setLinux(LinuxContainerConfig.newBuilder()
+                .setResources(LinuxContainerResources.newBuilder().setMemoryLimitInBytes(-1))));
+        bad.put("config.linux.resources.cpu_shares", sleeper().setLinux(LinuxContainerConfig.newBuilder()
+                .setResources(LinuxContainerResources.newBuilder().setCpuShares(-1))));
+        bad.put("config.linux.resources.cpuset_cpus", sleeper().setLinux(LinuxContainerConfig.newBuilder()
+                .setResources(LinuxContainerResources.newBuilder().setCpusetCpus("zero"))));
+        bad.put("config.working_dir", sleeper().setWorkingDir("relative/dir"));
+        bad.put("config.log_path", sleeper().setLogPath("."));
+        bad.put("devices[0].host_path", sleeper().addDevices(Device.newBuilder().setHostPath("/dev/no-such-device")
+                .setContainerPath("/dev/x").setPermissions("rwm")));
+        for (Map.Entry<String, ContainerConfig.Builder> c : bad.entrySet()) {
+            ContainerConfig config = c.getValue().setImage(ImageSpec.newBuilder().setImage(IMAGE)).build();
+            assertInvalid(() -> runtime.createContainer(CreateContainerRequest.newBuilder().setPodSandboxId(podId)
+                    .setSandboxConfig(pod).setConfig(config).build()), c.getKey());
+        }
+        assertThat(runtime.listContainers(ListContainersRequest.getDefaultInstance()).getContainersList())
+                .as("nothing half made").isEmpty();
+
+        // a bind mount of a host path that does not exist gets an empty directory, as with containerd
+        Path missing = dir.resolve("created-for-the-pod");
+        String id = startContainer(podId, pod, sleeper().addMounts(dev.berth.cri.v1.Mount.newBuilder()
+                .setHostPath(missing.toString()).setContainerPath("/data")));
+        assertThat(missing).isEmptyDirectory();
+        assertThat(status(id).getState()).isEqualTo(ContainerState.CONTAINER_RUNNING);
+        runtime.removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
+        assertNothingLeaked(daemon, dir);
+    }
+
+    private static ContainerConfig.Builder sleeper() {
+        return ContainerConfig.newBuilder().setMetadata(ContainerMetadata.newBuilder().setName("sleeper"))
+                .addCommand("sleep").addArgs("600");
+    }
+
+    private static void assertInvalid(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String field) {
+        assertThatThrownBy(call).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+            assertThat(e.getStatus().getDescription()).startsWith(field + " ");
+        });
     }
 
     /**

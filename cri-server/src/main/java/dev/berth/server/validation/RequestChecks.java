@@ -1,0 +1,136 @@
+package dev.berth.server.validation;
+
+import dev.berth.server.validation.RequestChecks;
+import dev.berth.cri.v1.DNSConfig;
+import dev.berth.cri.v1.HugepageLimit;
+import dev.berth.cri.v1.LinuxContainerResources;
+import dev.berth.host.BerthException;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Checks of request fields that the handlers of several RPCs share. Each check names the field as the CRI
+ * message spells it, under the prefix the caller gives (e.g. {@code config.linux.resources}), so a caller mistake
+ * is an INVALID_ARGUMENT the user can act on rather than a failure deep in runc. Stateless.
+ */
+public final class RequestChecks {
+
+    /** The kernel's list format of CPUs and memory nodes: {@code 0-3,5,7-8}. */
+    private static final Pattern CPU_LIST = Pattern.compile("\\d+(-\\d+)?(,\\d+(-\\d+)?)*");
+    /** kubelet's page sizes: a number and a binary unit, e.g. {@code 2MB}, {@code 1GB}. */
+    private static final Pattern PAGE_SIZE = Pattern.compile("\\d+(KB|MB|GB|TB|PB)");
+    /** A cgroup2 file name: {@code memory.high}, {@code cpu.weight}; never a path. */
+    private static final Pattern CGROUP_FILE = Pattern.compile("[a-z0-9_]+(\\.[a-z0-9_]+)+");
+
+    private RequestChecks() {
+    }
+
+    /** The limits of a container, as CreateContainer and UpdateContainerResources take them. */
+    public static void resources(String prefix, LinuxContainerResources r) {
+        notNegative(prefix + ".cpu_period", r.getCpuPeriod());
+        // -1 is cgroup v1's "no quota", which runc passes on
+        atLeast(prefix + ".cpu_quota", r.getCpuQuota(), -1);
+        notNegative(prefix + ".cpu_shares", r.getCpuShares());
+        notNegative(prefix + ".memory_limit_in_bytes", r.getMemoryLimitInBytes());
+        // -1 is "unlimited swap"
+        atLeast(prefix + ".memory_swap_limit_in_bytes", r.getMemorySwapLimitInBytes(), -1);
+        if (r.getOomScoreAdj() < -1000 || r.getOomScoreAdj() > 1000) {
+            throw BerthException.invalid(prefix + ".oom_score_adj",
+                    "must be in -1000..1000, not " + r.getOomScoreAdj());
+        }
+        cpuList(prefix + ".cpuset_cpus", r.getCpusetCpus());
+        cpuList(prefix + ".cpuset_mems", r.getCpusetMems());
+        List<HugepageLimit> huge = r.getHugepageLimitsList();
+        for (int i = 0; i < huge.size(); i++) {
+            if (!PAGE_SIZE.matcher(huge.get(i).getPageSize()).matches()) {
+                throw BerthException.invalid(prefix + ".hugepage_limits[" + i + "].page_size",
+                        "must be a size such as 2MB or 1GB, not \"" + printable(huge.get(i).getPageSize()) + "\"");
+            }
+        }
+        for (Map.Entry<String, String> e : r.getUnifiedMap().entrySet()) {
+            if (!CGROUP_FILE.matcher(e.getKey()).matches()) {
+                throw BerthException.invalid(prefix + ".unified", "key \"" + printable(e.getKey())
+                        + "\" is not a cgroup file name");
+            }
+            noControlCharacters(prefix + ".unified[" + e.getKey() + "]", e.getValue());
+        }
+    }
+
+    /** A DNS config written into the pod's resolv.conf, where a newline would add lines of its own. */
+    public static void dns(String prefix, DNSConfig dns) {
+        for (int i = 0; i < dns.getServersCount(); i++) {
+            word(prefix + ".servers[" + i + "]", dns.getServers(i));
+        }
+        for (int i = 0; i < dns.getSearchesCount(); i++) {
+            word(prefix + ".searches[" + i + "]", dns.getSearches(i));
+        }
+        for (int i = 0; i < dns.getOptionsCount(); i++) {
+            word(prefix + ".options[" + i + "]", dns.getOptions(i));
+        }
+    }
+
+    /** A single word: no whitespace or control characters (it lands in a line of a file Berth writes). */
+    public static void word(String field, String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isWhitespace(c) || Character.isISOControl(c)) {
+                throw BerthException.invalid(field, "must not contain whitespace or control characters: \""
+                        + printable(value) + "\"");
+            }
+        }
+    }
+
+    /** A path inside a directory Berth owns or joins: relative, normal, and naming something below it. */
+    public static void relativeFile(String field, String value) {
+        if (value.startsWith("/") || value.endsWith("/")) {
+            throw BerthException.invalid(field, "must be a relative file name, not \"" + printable(value) + "\"");
+        }
+        for (String part : value.split("/")) {
+            if (part.isEmpty() || part.equals(".") || part.equals("..")) {
+                throw BerthException.invalid(field, "must name a file below its directory, not \""
+                        + printable(value) + "\"");
+            }
+        }
+        noControlCharacters(field, value);
+    }
+
+    public static void absolute(String field, String value) {
+        if (!value.startsWith("/")) {
+            throw BerthException.invalid(field, "must be an absolute path, not \"" + printable(value) + "\"");
+        }
+        noControlCharacters(field, value);
+    }
+
+    private static void noControlCharacters(String field, String value) {
+        if (value.chars().anyMatch(Character::isISOControl)) {
+            throw BerthException.invalid(field, "must not contain control characters");
+        }
+    }
+
+    private static void cpuList(String field, String value) {
+        if (!value.isEmpty() && !CPU_LIST.matcher(value).matches()) {
+            throw BerthException.invalid(field, "must be a list such as 0-3,5, not \"" + printable(value) + "\"");
+        }
+    }
+
+    private static void notNegative(String field, long value) {
+        atLeast(field, value, 0);
+    }
+
+    private static void atLeast(String field, long value, long min) {
+        if (value < min) {
+            throw BerthException.invalid(field, "must be at least " + min + ", not " + value);
+        }
+    }
+
+    /** The value with control characters shown as escapes, at most 64 characters, for an error message. */
+    static String printable(String value) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < value.length() && b.length() < 64; i++) {
+            char c = value.charAt(i);
+            b.append(Character.isISOControl(c) ? String.format("\\x%02x", (int) c) : String.valueOf(c));
+        }
+        return b.length() < value.length() ? b + "..." : b.toString();
+    }
+}

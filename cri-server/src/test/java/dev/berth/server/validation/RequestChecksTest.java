@@ -1,0 +1,86 @@
+package dev.berth.server.validation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.berth.cri.v1.DNSConfig;
+import dev.berth.cri.v1.HugepageLimit;
+import dev.berth.cri.v1.LinuxContainerResources;
+import dev.berth.host.BerthException;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class RequestChecksTest {
+
+    static Stream<Arguments> badResources() {
+        LinuxContainerResources.Builder r = LinuxContainerResources.newBuilder();
+        return Stream.of(
+                Arguments.of(r.clone().setMemoryLimitInBytes(-5), "r.memory_limit_in_bytes"),
+                Arguments.of(r.clone().setCpuShares(-1), "r.cpu_shares"),
+                Arguments.of(r.clone().setCpuPeriod(-100), "r.cpu_period"),
+                Arguments.of(r.clone().setCpuQuota(-2), "r.cpu_quota"),
+                Arguments.of(r.clone().setMemorySwapLimitInBytes(-2), "r.memory_swap_limit_in_bytes"),
+                Arguments.of(r.clone().setOomScoreAdj(1001), "r.oom_score_adj"),
+                Arguments.of(r.clone().setCpusetCpus("0-a"), "r.cpuset_cpus"),
+                Arguments.of(r.clone().setCpusetCpus("1,"), "r.cpuset_cpus"),
+                Arguments.of(r.clone().setCpusetMems("0\n1"), "r.cpuset_mems"),
+                Arguments.of(r.clone().addHugepageLimits(HugepageLimit.newBuilder().setPageSize("huge")),
+                        "r.hugepage_limits[0].page_size"),
+                Arguments.of(r.clone().putUnified("../../../etc/passwd", "x"), "r.unified"),
+                Arguments.of(r.clone().putUnified("memory.high", "1\n2"), "r.unified[memory.high]"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("badResources")
+    void resources_badValue_invalidNamingTheField(LinuxContainerResources.Builder resources, String field) {
+        assertThatThrownBy(() -> RequestChecks.resources("r", resources.build()))
+                .isInstanceOfSatisfying(BerthException.InvalidArgument.class, e -> {
+                    assertThat(e.field()).isEqualTo(field);
+                    assertThat(e.getMessage()).startsWith(field + " ").doesNotContain("\n");
+                });
+    }
+
+    @Test
+    void resources_whatKubeletSends_accepted() {
+        assertThatCode(() -> RequestChecks.resources("r", LinuxContainerResources.newBuilder()
+                .setCpuPeriod(100000).setCpuQuota(-1).setCpuShares(2).setMemoryLimitInBytes(64 << 20)
+                .setMemorySwapLimitInBytes(-1).setOomScoreAdj(-997).setCpusetCpus("0-1,3").setCpusetMems("0")
+                .addHugepageLimits(HugepageLimit.newBuilder().setPageSize("2MB").setLimit(0))
+                .addHugepageLimits(HugepageLimit.newBuilder().setPageSize("1GB").setLimit(0))
+                .putUnified("memory.high", "max").build())).doesNotThrowAnyException();
+    }
+
+    @Test
+    void dns_newlineInAServer_invalidNamingIt() {
+        assertThatThrownBy(() -> RequestChecks.dns("config.dns_config",
+                DNSConfig.newBuilder().addServers("10.0.0.10").addServers("1.1.1.1\nnameserver 6.6.6.6").build()))
+                .isInstanceOfSatisfying(BerthException.InvalidArgument.class,
+                        e -> assertThat(e.field()).isEqualTo("config.dns_config.servers[1]"));
+    }
+
+    @Test
+    void word_hostnameWithNewline_invalidAndShownEscaped() {
+        assertThatThrownBy(() -> RequestChecks.word("config.hostname", "web\n10.0.0.1 evil"))
+                .hasMessage("config.hostname must not contain whitespace or control characters: "
+                        + "\"web\\x0a10.0.0.1 evil\"");
+    }
+
+    @Test
+    void relativeFile_logPaths() {
+        for (String bad : new String[] {".", "..", "a/../..", "/abs.log", "dir/", "a//b"}) {
+            assertThatThrownBy(() -> RequestChecks.relativeFile("config.log_path", bad)).as(bad)
+                    .isInstanceOf(BerthException.InvalidArgument.class);
+        }
+        assertThatCode(() -> RequestChecks.relativeFile("config.log_path", "app/0.log")).doesNotThrowAnyException();
+    }
+
+    @Test
+    void absolute_relativeWorkingDir_invalid() {
+        assertThatThrownBy(() -> RequestChecks.absolute("config.working_dir", "srv"))
+                .hasMessageStartingWith("config.working_dir must be an absolute path");
+    }
+}
