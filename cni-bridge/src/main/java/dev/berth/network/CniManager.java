@@ -1,7 +1,7 @@
 package dev.berth.network;
 
-import dev.berth.host.BerthException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.berth.host.BerthException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -88,11 +88,21 @@ public final class CniManager implements PodNetworks {
             RuntimeConf lo = RuntimeConf.of(req, req.netnsPath(), LOOPBACK_IFNAME);
             RuntimeConf rt = RuntimeConf.of(req, req.netnsPath(), POD_IFNAME);
             chain.add(LOOPBACK, lo);
+            ResultCache.Entry pending = new ResultCache.Entry(rt, net, null);
+            try {
+                cache.write(pending);
+            } catch (IOException | RuntimeException e) {
+                RuntimeException failure = new UncheckedIOException(new IOException(
+                        "cannot cache CNI attachment of sandbox " + req.sandboxId() + " in " + settings.cacheDir(), e));
+                chain.delQuietly(LOOPBACK, lo, null, failure);
+                throw failure;
+            }
             ObjectNode result;
             try {
                 result = chain.add(net, rt);
             } catch (RuntimeException e) {
                 chain.delQuietly(LOOPBACK, lo, null, e);
+                deleteQuietly(pending);
                 throw e;
             }
             ResultCache.Entry entry = new ResultCache.Entry(rt, net, result);
@@ -168,7 +178,7 @@ public final class CniManager implements PodNetworks {
             }
             for (ResultCache.Entry entry : entries) {
                 String netns = existingNetns(req.netnsPath().isBlank() ? entry.runtime().netns() : req.netnsPath());
-                if (netns.isEmpty()) {
+                if (netns.isEmpty() || entry.result() == null) {
                     return false;
                 }
                 try {

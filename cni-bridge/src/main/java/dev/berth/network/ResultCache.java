@@ -1,9 +1,9 @@
 package dev.berth.network;
 
-import dev.berth.host.BerthException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.host.AtomicFiles;
+import dev.berth.host.BerthException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The on-disk record of each attachment: the network config it was made with, its CNI_* parameters and
- * the final ADD result, so DEL and CHECK later see exactly what ADD saw. One JSON file per
+ * the final ADD result, so DEL and CHECK later see exactly what ADD saw. An entry is written without a result
+ * before ADD runs, so that an attachment whose ADD the daemon did not live to record is still found and deleted. One JSON file per
  * (network name, sandbox id, ifname), written atomically. Thread-safe for distinct sandboxes; callers
  * serialize operations on one sandbox.
  */
@@ -26,7 +27,7 @@ final class ResultCache {
     private static final Logger LOG = LoggerFactory.getLogger(ResultCache.class);
     static final String KIND = "berthCniCacheV1";
 
-    /** One cached attachment. */
+    /** One cached attachment; {@code result} is null while ADD has not returned. */
     record Entry(RuntimeConf runtime, NetworkConfigList network, ObjectNode result) {
 
         String sandboxId() {
@@ -54,7 +55,7 @@ final class ResultCache {
         node.set("capabilityArgs", entry.runtime().capabilityArgs().deepCopy());
         node.put("networkName", entry.network().name());
         node.set("config", entry.network().jsonCopy());
-        node.set("result", entry.result().deepCopy());
+        node.set("result", entry.result() == null ? null : entry.result().deepCopy());
         AtomicFiles.write(dir.resolve(entry.fileName()), Json.writePretty(node));
     }
 
@@ -96,8 +97,8 @@ final class ResultCache {
         }
         JsonNode config = node.get("config");
         JsonNode result = node.get("result");
-        if (config == null || !config.isObject() || result == null || !result.isObject()) {
-            throw new IOException("cache entry lacks config or result");
+        if (config == null || !config.isObject() || (result != null && !result.isNull() && !result.isObject())) {
+            throw new IOException("cache entry lacks config or has a malformed result");
         }
         JsonNode capabilityArgs = node.path("capabilityArgs");
         RuntimeConf runtime = new RuntimeConf(node.path("containerId").asText(), node.path("netns").asText(),
@@ -106,6 +107,7 @@ final class ResultCache {
         if (runtime.containerId().isEmpty() || runtime.ifName().isEmpty()) {
             throw new IOException("cache entry lacks containerId or ifName");
         }
-        return new Entry(runtime, NetworkConfigList.fromList((ObjectNode) config, source), (ObjectNode) result);
+        return new Entry(runtime, NetworkConfigList.fromList((ObjectNode) config, source),
+                result != null && result.isObject() ? (ObjectNode) result : null);
     }
 }

@@ -1,6 +1,8 @@
 package dev.berth.image;
 
 import dev.berth.host.BerthException;
+import dev.berth.host.Failpoints;
+import dev.berth.host.Failpoints.Step;
 import dev.berth.host.KeyedLocks;
 import java.io.IOException;
 import java.io.InputStream;
@@ -67,6 +69,7 @@ final class Puller {
                 pin.accept(chain);
                 if (!layers.has(chain)) {
                     Path blob = fetch(endpoint, repository, layer, creds);
+                    Failpoints.reached(Step.PULL_BLOB);
                     KeyedLocks.Held held = locks.lock("layer " + chain);
                     try {
                         layers.ensure(chain, config.diffIds().get(i), blob);
@@ -77,6 +80,7 @@ final class Puller {
                 refs.add(new ImageRecord.LayerRef(layer.digest(), layer.size(), config.diffIds().get(i), chain));
                 size += layer.size();
             }
+            Failpoints.reached(Step.PULL_LAYERS);
             return new Pulled(top.digest(), manifest.config().digest(), config.config(), List.copyOf(refs), size);
         } catch (IOException e) {
             throw BerthException.failed("storing " + ref + ": " + e.getMessage(), e);

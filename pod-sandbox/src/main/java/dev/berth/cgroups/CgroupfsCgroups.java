@@ -129,6 +129,23 @@ public final class CgroupfsCgroups implements Cgroups {
     }
 
     @Override
+    public java.util.Set<String> children(String path) {
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        for (Path h : hierarchies) {
+            Path d = dir(h, path);
+            if (!Files.isDirectory(d)) {
+                continue;
+            }
+            try (var entries = Files.list(d)) {
+                entries.filter(Files::isDirectory).forEach(e -> names.add(e.getFileName().toString()));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot list cgroup " + d, e);
+            }
+        }
+        return names;
+    }
+
+    @Override
     public boolean exists(String path) {
         return hierarchies.stream().anyMatch(h -> !dir(h, path).equals(h) && Files.isDirectory(dir(h, path)));
     }

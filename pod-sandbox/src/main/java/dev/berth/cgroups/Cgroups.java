@@ -11,6 +11,9 @@ public interface Cgroups {
     /** Removes {@code path} from every hierarchy, waiting briefly for exiting tasks; absent dirs are no error. */
     void remove(String path);
 
+    /** The names of the cgroups directly below {@code path}, in any hierarchy; empty when it does not exist. */
+    java.util.Set<String> children(String path);
+
     /** Whether {@code path} exists in any hierarchy. */
     boolean exists(String path);
 

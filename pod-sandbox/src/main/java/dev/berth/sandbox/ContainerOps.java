@@ -1,7 +1,5 @@
 package dev.berth.sandbox;
 
-import dev.berth.host.Cleanup;
-import dev.berth.host.BerthException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.cgroups.CgroupPaths;
@@ -10,7 +8,11 @@ import dev.berth.cri.v1.NamespaceMode;
 import dev.berth.cri.v1.PodSandboxConfig;
 import dev.berth.cri.v1.SecurityProfile;
 import dev.berth.cri.v1.Signal;
+import dev.berth.host.BerthException;
+import dev.berth.host.Cleanup;
 import dev.berth.host.CommandException;
+import dev.berth.host.Failpoints;
+import dev.berth.host.Failpoints.Step;
 import dev.berth.host.FileTrees;
 import dev.berth.host.PrivateFiles;
 import dev.berth.oci.ImageSpec;
@@ -27,6 +29,7 @@ import dev.berth.runc.RuncState;
 import dev.berth.store.NameRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,6 +37,9 @@ import java.util.Optional;
 
 /** Container lifecycle steps. Callers hold the container's lock (and the sandbox's, to create). */
 final class ContainerOps {
+
+    /** The file in a bundle that names the container's log file. */
+    static final String LOG_PATH_FILE = "log-path";
 
     static final String SANDBOX_ID_ANNOTATION = "io.kubernetes.cri.sandbox-id";
 
@@ -94,9 +100,12 @@ final class ContainerOps {
             undo.add("delete bundle", () -> FileTrees.deleteRecursively(bundle));
             // the spec carries the container's environment, where kubelet puts secrets
             PrivateFiles.write(bundle.resolve("config.json"), env.json().writeValueAsBytes(spec));
+            Failpoints.reached(Step.CREATE_CONTAINER_BUNDLE);
             Path logPath = logPath(podConfig, config, bundle);
-            // kubelet numbers a container's attempts by the log files it finds: a failed create leaves none
+            // kubelet numbers a container's attempts by the log files it finds: a failed create leaves none, and
+            // the bundle names the file so that recovery finds it when the daemon died during the create
             boolean logExisted = Files.exists(logPath);
+            PrivateFiles.write(bundle.resolve(LOG_PATH_FILE), logPath.toString().getBytes(StandardCharsets.UTF_8));
             undo.add("delete log file", () -> {
                 if (!logExisted) {
                     Files.deleteIfExists(logPath);
@@ -108,12 +117,14 @@ final class ContainerOps {
             undo.add("destroy container", () -> Processes.destroy(env.oci(), id, bundle));
             long pid = env.oci().create(new OciRuntime.Launch(id, conmonName, bundle, logPath, config.getTty(),
                     config.getStdin(), !config.getStdinOnce()));
+            Failpoints.reached(Step.CREATE_CONTAINER_CREATED);
 
             ContainerRecord rec = new ContainerRecord(id, sandboxId, name, config.toByteArray(), imageId, imageRef,
                     env.now(), 0, 0, 0, "", "", logPath.toString(), pid, bundle.toString(),
                     stopSignal(config, image), false);
             env.containers().put(id, rec);
             undo.commit();
+            Failpoints.reached(Step.CREATE_CONTAINER_RECORD);
             return rec.toInfo();
         } catch (IOException e) {
             throw undo.rollback(new UncheckedIOException(e));
@@ -212,6 +223,7 @@ final class ContainerOps {
         long startedAt = env.now();
         try {
             env.oci().start(id);
+            Failpoints.reached(Step.START_CONTAINER_STARTED);
         } catch (CommandException e) {
             Optional<ExitStatus> exit = Processes.awaitExit(env.oci(), id, Path.of(rec.bundle()),
                     Duration.ofSeconds(2));

@@ -1,6 +1,5 @@
 package dev.berth.sandbox;
 
-import dev.berth.host.BerthException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.cgroups.CgroupfsCgroups;
 import dev.berth.cgroups.Cgroups;
@@ -8,6 +7,7 @@ import dev.berth.cgroups.ResourceUsage;
 import dev.berth.cri.v1.ContainerConfig;
 import dev.berth.cri.v1.LinuxContainerResources;
 import dev.berth.cri.v1.PodSandboxConfig;
+import dev.berth.host.BerthException;
 import dev.berth.host.Clock;
 import dev.berth.host.CommandRunner;
 import dev.berth.host.Json;
@@ -87,7 +87,7 @@ public final class PodRuntime implements SandboxRuntime {
      */
     public void recover() {
         env.host().get().cgroups().ignoredLimits().forEach(line -> log.warn("{}", line));
-        new Recovery(env, containerOps).run();
+        new Recovery(env, containerOps, sandboxOps).run();
     }
 
     public SandboxInfo createSandbox(String id, PodSandboxConfig config, String runtimeHandler) {
@@ -362,6 +362,11 @@ public final class PodRuntime implements SandboxRuntime {
         @Override
         public boolean exists(String path) {
             return delegate.get().exists(path);
+        }
+
+        @Override
+        public java.util.Set<String> children(String path) {
+            return delegate.get().children(path);
         }
 
         @Override

@@ -19,20 +19,35 @@ import org.slf4j.LoggerFactory;
 final class Recovery {
 
     private static final Logger log = LoggerFactory.getLogger(Recovery.class);
+    private static final java.util.regex.Pattern SANDBOX_ID = java.util.regex.Pattern.compile("[0-9a-f]{64}");
 
     private final Env env;
     private final ContainerOps containers;
+    private final SandboxOps sandboxOps;
 
-    Recovery(Env env, ContainerOps containers) {
+    Recovery(Env env, ContainerOps containers, SandboxOps sandboxOps) {
         this.env = env;
         this.containers = containers;
+        this.sandboxOps = sandboxOps;
     }
 
     void run() {
-        List<SandboxRecord> sandboxes = env.sandboxes().load();
+        List<SandboxRecord> sandboxes = new java.util.ArrayList<>(env.sandboxes().load());
         List<ContainerRecord> ctrs = env.containers().load();
-        for (SandboxRecord s : sandboxes) {
+        for (SandboxRecord s : List.copyOf(sandboxes)) {
             env.sandboxNames().reserve(s.name(), s.id());
+            if (!s.setUp()) {
+                // RunPodSandbox never answered for it: kubelet does not know the pod, which is garbage. Its
+                // network attachment, if CNI ADD ran, goes with the attachments of vanished pods.
+                log.info("removing sandbox {}, whose creation did not finish", s.id());
+                try {
+                    sandboxOps.remove(s.id());
+                    sandboxes.remove(s);
+                } catch (RuntimeException e) {
+                    log.warn("cannot remove unfinished sandbox {}: {}", s.id(), e.getMessage());
+                }
+                continue;
+            }
             if (s.state() == SandboxState.READY && !intact(s)) {
                 log.info("sandbox {} lost its namespaces or infra process; marking it not ready", s.id());
                 env.sandboxes().update(s.id(), r -> r.withStopped(env.now()));
@@ -41,15 +56,49 @@ final class Recovery {
         for (ContainerRecord c : ctrs) {
             env.containerNames().reserve(c.name(), c.id());
             try {
-                containers.refresh(c);
+                ContainerRecord current = containers.refresh(c);
+                if (current.state() == ContainerState.CREATED) {
+                    startedUnrecorded(current);
+                }
             } catch (RuntimeException e) {
                 log.warn("cannot refresh container {}: {}", c.id(), e.getMessage());
             }
         }
         Set<String> sandboxIds = sandboxes.stream().map(SandboxRecord::id).collect(Collectors.toSet());
         Set<String> containerIds = ctrs.stream().map(ContainerRecord::id).collect(Collectors.toSet());
-        removeOrphanBundles(containerIds);
+        removeOrphanBundles(containerIds, ctrs.stream().map(ContainerRecord::logPath).collect(Collectors.toSet()));
         removeOrphanSandboxes(sandboxIds);
+        removeOrphanPodCgroups(sandboxIds);
+    }
+
+    /**
+     * Removes the cgroups Berth made under its own parent for pods it no longer knows: the daemon died between
+     * creating one and recording its pod. Names that are no sandbox id are someone else's and stay.
+     */
+    private void removeOrphanPodCgroups(Set<String> known) {
+        String parent = env.settings().defaultCgroupParent();
+        for (String child : env.cgroups().children(parent)) {
+            if (SANDBOX_ID.matcher(child).matches() && !known.contains(child)) {
+                log.info("removing the cgroup of half-made sandbox {}", child);
+                try {
+                    env.cgroups().remove(parent + "/" + child);
+                } catch (RuntimeException e) {
+                    log.warn("cannot remove the cgroup of half-made sandbox {}: {}", child, e.getMessage());
+                }
+            }
+        }
+    }
+
+    /**
+     * A container recorded as created that runc runs: the daemon died between {@code runc start} and recording
+     * it. It counts as started now, the closest time Berth can know.
+     */
+    private void startedUnrecorded(ContainerRecord c) {
+        Optional<RuncState> state = env.oci().state(c.id());
+        if (state.isPresent() && "running".equals(state.get().status())) {
+            log.info("container {} was started before the daemon stopped; recording it as running", c.id());
+            env.containers().update(c.id(), r -> r.withStarted(env.now()));
+        }
     }
 
     private boolean intact(SandboxRecord s) {
@@ -69,7 +118,7 @@ final class Recovery {
         return true;
     }
 
-    private void removeOrphanBundles(Set<String> known) {
+    private void removeOrphanBundles(Set<String> known, Set<String> logsInUse) {
         for (Path bundle : children(env.settings().stateDir().resolve("containers"))) {
             String id = bundle.getFileName().toString();
             if (known.contains(id)) {
@@ -78,8 +127,15 @@ final class Recovery {
             log.info("removing half-made container {}", id);
             try {
                 Processes.destroy(env.oci(), id, bundle);
+                Path logFile = bundle.resolve(ContainerOps.LOG_PATH_FILE);
+                if (Files.exists(logFile)) {
+                    String logPath = Files.readString(logFile).strip();
+                    if (!logsInUse.contains(logPath)) {
+                        Files.deleteIfExists(Path.of(logPath));
+                    }
+                }
                 FileTrees.deleteRecursively(bundle);
-            } catch (RuntimeException e) {
+            } catch (IOException | RuntimeException e) {
                 log.warn("cannot remove half-made container {}: {}", id, e.getMessage());
             }
         }

@@ -1,12 +1,14 @@
 package dev.berth.sandbox;
 
-import dev.berth.host.Cleanup;
-import dev.berth.host.BerthException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.cgroups.CgroupPaths;
 import dev.berth.cri.v1.NamespaceMode;
 import dev.berth.cri.v1.NamespaceOption;
 import dev.berth.cri.v1.PodSandboxConfig;
+import dev.berth.host.BerthException;
+import dev.berth.host.Cleanup;
+import dev.berth.host.Failpoints;
+import dev.berth.host.Failpoints.Step;
 import dev.berth.host.FileTrees;
 import dev.berth.host.MountTable;
 import dev.berth.host.PrivateFiles;
@@ -85,6 +87,7 @@ final class SandboxOps {
             PrivateFiles.createDirectories(dir);
             undo.add("delete sandbox dir", () -> FileTrees.deleteRecursively(dir));
             writeFiles(dir, config, hostNet, hostname, "", List.of());
+            Failpoints.reached(Step.RUN_POD_DIRECTORY);
 
             Path shm = null;
             if (!hostIpc) {
@@ -92,6 +95,7 @@ final class SandboxOps {
                 mountShm(shm);
                 Path mounted = shm;
                 undo.add("unmount shm", () -> unmount(mounted));
+                Failpoints.reached(Step.RUN_POD_SHM);
             }
 
             String kubeletParent = config.getLinux().getCgroupParent();
@@ -100,23 +104,27 @@ final class SandboxOps {
             if (owned) {
                 env.cgroups().create(parent);
                 undo.add("remove pod cgroup", () -> env.cgroups().remove(parent));
+                Failpoints.reached(Step.RUN_POD_CGROUP);
             }
 
             PinnedNamespaces pins = env.pinner().pin(id, !hostNet, !hostIpc, !hostNet, hostname);
             undo.add("unpin namespaces", () -> env.pinner().unpin(pins));
+            Failpoints.reached(Step.RUN_POD_NAMESPACES);
 
             String infraId = null;
             long infraPid = 0;
             if (infra) {
                 infraId = id;
                 infraPid = startInfra(id, config, pins, parent, undo);
+                Failpoints.reached(Step.RUN_POD_INFRA);
             }
 
             SandboxRecord rec = new SandboxRecord(id, name, config.toByteArray(), runtimeHandler, env.now(), 0,
                     false, str(pins.net()), str(pins.ipc()), str(pins.uts()), str(shm), parent, owned, infraId,
-                    infraPid, "", List.of());
+                    infraPid, "", List.of(), 0L);
             env.sandboxes().put(id, rec);
             undo.commit();
+            Failpoints.reached(Step.RUN_POD_RECORD);
             return rec.toInfo();
         } catch (IOException e) {
             throw undo.rollback(new UncheckedIOException(e));
@@ -191,7 +199,7 @@ final class SandboxOps {
 
     SandboxInfo setNetwork(String id, String ip, List<String> additionalIps) {
         SandboxRecord rec = env.sandboxes().get(id).orElseThrow(() -> BerthException.notFound("sandbox" + " " + id + " not found"));
-        SandboxRecord next = env.sandboxes().update(id, r -> r.withNetwork(ip, additionalIps));
+        SandboxRecord next = env.sandboxes().update(id, r -> r.withNetwork(ip, additionalIps, env.now()));
         if (rec.netns() != null) {
             try {
                 writePodFile(env.sandboxDir(id).resolve("hosts"),
@@ -243,6 +251,7 @@ final class SandboxOps {
             env.cgroups().remove(rec.cgroupParent());
         }
         FileTrees.deleteRecursively(env.sandboxDir(id));
+        Failpoints.reached(Step.REMOVE_POD_FILES);
         env.sandboxes().remove(id);
         env.sandboxNames().release(rec.name(), id);
     }

@@ -26,12 +26,16 @@ public interface SandboxRuntime extends AutoCloseable {
 
     /**
      * Reserves the pod's name, pins its namespaces (no network namespace when the pod uses the host's network,
-     * which {@link SandboxInfo#netnsPath()} null then tells) and records it as READY. {@code runtimeHandler}
-     * may be "". A failure leaves nothing behind.
+     * which {@link SandboxInfo#netnsPath()} null then tells) and records it, NOTREADY until
+     * {@link #setSandboxNetwork} finishes it. {@code runtimeHandler} may be "". A failure leaves nothing behind; a
+     * sandbox never finished (the daemon died first) is removed when the runtime recovers.
      */
     SandboxInfo createSandbox(String id, PodSandboxConfig config, String runtimeHandler);
 
-    /** Records the pod's addresses once it is attached to the network; {@code ip} may be "". */
+    /**
+     * Records the pod's addresses once it is attached to the network ({@code ip} "" for the host's network) and
+     * marks it READY: the last step of RunPodSandbox.
+     */
     SandboxInfo setSandboxNetwork(String id, String ip, List<String> additionalIps);
 
     /** Stops the sandbox's containers (killing them at once), then its infra process; idempotent. */

@@ -91,7 +91,7 @@ class PodRuntimeIT {
     @Test
     void podLifecycle_realRuncAndConmon_runsContainersAndLeavesNothingBehind() throws Exception {
         String sandboxId = id();
-        SandboxInfo sandbox = runtime.createSandbox(sandboxId, pod("web", NamespaceMode.CONTAINER), "");
+        SandboxInfo sandbox = createReady(sandboxId, pod("web", NamespaceMode.CONTAINER));
 
         assertThat(sandbox.state()).isEqualTo(SandboxState.READY);
         assertThat(sandbox.cgroupParent()).isEqualTo(cgroupParent + "/" + sandboxId);
@@ -140,7 +140,7 @@ class PodRuntimeIT {
 
         // a pod sharing one PID namespace runs catatonit as its pid 1
         String shared = id();
-        SandboxInfo sharedPod = runtime.createSandbox(shared, pod("shared", NamespaceMode.POD), "");
+        SandboxInfo sharedPod = createReady(shared, pod("shared", NamespaceMode.POD));
         assertThat(sharedPod.state()).isEqualTo(SandboxState.READY);
         String ps = id();
         runtime.createContainer(ps, shared, container("ps", "sh", "-c", "cat /proc/1/cmdline; echo"), IMAGE,
@@ -180,7 +180,7 @@ class PodRuntimeIT {
     @Test
     void createContainer_runcCannotCreate_rollsBackEverything() throws Exception {
         String sandboxId = id();
-        runtime.createSandbox(sandboxId, pod("broken", NamespaceMode.CONTAINER), "");
+        createReady(sandboxId, pod("broken", NamespaceMode.CONTAINER));
         String c = id();
         Path missingRootfs = base.resolve("no-such-rootfs");
 
@@ -201,9 +201,24 @@ class PodRuntimeIT {
     }
 
     @Test
+    void recover_sandboxWhoseCreationNeverFinished_removedWithEverythingItHad() throws Exception {
+        String sandboxId = id();
+        SandboxInfo half = runtime.createSandbox(sandboxId, pod("half", NamespaceMode.POD), "");
+        assertThat(half.state()).as("not ready before its network is set").isEqualTo(SandboxState.NOTREADY);
+
+        PodRuntime restarted = new PodRuntime(settings);
+        restarted.recover();
+
+        assertThat(restarted.sandbox(sandboxId)).isEmpty();
+        restarted.close();
+        runtime = restarted;
+        assertNothingLeaked();
+    }
+
+    @Test
     void recover_namespacesVanished_marksSandboxNotReady() throws Exception {
         String sandboxId = id();
-        runtime.createSandbox(sandboxId, pod("lost", NamespaceMode.CONTAINER), "");
+        createReady(sandboxId, pod("lost", NamespaceMode.CONTAINER));
         Path net = settings.stateDir().resolve("ns/net/" + sandboxId);
         new ProcessRunner().run(List.of("umount", net.toString()), Duration.ofSeconds(10));
 
@@ -217,6 +232,12 @@ class PodRuntimeIT {
         restarted.close();
         runtime = restarted;
         assertNothingLeaked();
+    }
+
+    /** A sandbox made as RunPodSandbox makes it: created, then finished by setting its (here no) network. */
+    private SandboxInfo createReady(String id, PodSandboxConfig config) {
+        runtime.createSandbox(id, config, "");
+        return runtime.setSandboxNetwork(id, "", List.of());
     }
 
     private void assertNothingLeaked() throws IOException {

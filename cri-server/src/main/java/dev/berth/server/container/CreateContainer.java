@@ -5,6 +5,8 @@ import dev.berth.cri.v1.CreateContainerRequest;
 import dev.berth.cri.v1.CreateContainerResponse;
 import dev.berth.host.BerthException;
 import dev.berth.host.Cleanup;
+import dev.berth.host.Failpoints;
+import dev.berth.host.Failpoints.Step;
 import dev.berth.image.Image;
 import dev.berth.image.ImageConfig;
 import dev.berth.oci.ImageSpec;
@@ -38,6 +40,7 @@ public final class CreateContainer {
         try {
             Path rootfs = services.images().mountRootfs(id, image.id());
             undo.add("unmount rootfs", () -> services.images().unmountRootfs(id));
+            Failpoints.reached(Step.CREATE_CONTAINER_ROOTFS);
             services.runtime().createContainer(id, sandbox.id(), config, imageSpec(image.config()), image.id(),
                     imageRef(image), rootfs);
             undo.commit();

@@ -6,6 +6,8 @@ import dev.berth.cri.v1.RunPodSandboxRequest;
 import dev.berth.cri.v1.RunPodSandboxResponse;
 import dev.berth.host.BerthException;
 import dev.berth.host.Cleanup;
+import dev.berth.host.Failpoints;
+import dev.berth.host.Failpoints.Step;
 import dev.berth.network.PodNetwork;
 import dev.berth.network.PodNetworkRequest;
 import dev.berth.sandbox.SandboxInfo;
@@ -39,12 +41,14 @@ public final class RunPodSandbox {
         Cleanup undo = new Cleanup();
         undo.add("remove the pod", () -> SandboxTeardown.remove(services, sandbox));
         try {
+            List<String> ips = List.of();
             if (sandbox.netnsPath() != null) {
                 PodNetwork network = services.network().attach(networkRequest(sandbox));
-                List<String> ips = network.ips();
-                services.runtime().setSandboxNetwork(id, ips.isEmpty() ? "" : ips.get(0),
-                        ips.size() > 1 ? ips.subList(1, ips.size()) : List.of());
+                Failpoints.reached(Step.RUN_POD_NETWORK);
+                ips = network.ips();
             }
+            services.runtime().setSandboxNetwork(id, ips.isEmpty() ? "" : ips.get(0),
+                    ips.size() > 1 ? ips.subList(1, ips.size()) : List.of());
             undo.commit();
         } catch (RuntimeException e) {
             throw undo.rollback(e);

@@ -1,5 +1,7 @@
 package dev.berth.server.sandbox;
 
+import dev.berth.host.Failpoints;
+import dev.berth.host.Failpoints.Step;
 import dev.berth.sandbox.ContainerInfo;
 import dev.berth.sandbox.SandboxInfo;
 import dev.berth.server.Services;
@@ -17,8 +19,10 @@ final class SandboxTeardown {
     /** Stops the pod's containers, detaches it from the network and releases its namespaces. Idempotent. */
     static void stop(Services services, SandboxInfo sandbox) {
         services.runtime().stopSandbox(sandbox.id());
+        Failpoints.reached(Step.STOP_POD_CONTAINERS);
         if (sandbox.netnsPath() != null) {
             services.network().detach(RunPodSandbox.networkRequest(sandbox));
+            Failpoints.reached(Step.STOP_POD_NETWORK);
         }
         services.runtime().releaseNamespaces(sandbox.id());
     }
@@ -32,6 +36,7 @@ final class SandboxTeardown {
                 services.images().unmountRootfs(container.id());
             }
         }
+        Failpoints.reached(Step.REMOVE_POD_CONTAINERS);
         services.runtime().removeSandbox(sandbox.id());
     }
 }

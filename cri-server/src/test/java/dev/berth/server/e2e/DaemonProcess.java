@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -44,6 +45,7 @@ final class DaemonProcess implements AutoCloseable {
     final String subnetPrefix;
     final String cgroupParent;
     private final List<String> command = new ArrayList<>();
+    private Map<String, String> environment = Map.of();
     private Process process;
     private ManagedChannel channel;
 
@@ -126,11 +128,38 @@ final class DaemonProcess implements AutoCloseable {
         launch();
     }
 
+    /**
+     * Stops the daemon if it runs and starts it again on the same configuration and state, with
+     * {@code environment} added to the test's own (e.g. a failpoint).
+     */
+    void relaunch(Map<String, String> environment) throws IOException {
+        if (process != null && process.isAlive()) {
+            close();
+        }
+        this.environment = Map.copyOf(environment);
+        launch();
+    }
+
+    /** Whether the daemon was started with an environment of its own (a failpoint), or is not running. */
+    boolean hasEnvironment() {
+        return !environment.isEmpty() || !process.isAlive();
+    }
+
+    /** Waits until the daemon exits by itself (a failpoint halted it); its exit status, or -1 if it did not. */
+    int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            return -1;
+        }
+        channel.shutdownNow();
+        return process.exitValue();
+    }
+
     private void launch() throws IOException {
-        process = new ProcessBuilder(command)
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("berth.log").toFile()))
-                .start();
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("berth.log").toFile()));
+        builder.environment().putAll(environment);
+        process = builder.start();
         channel = Grpc.newChannelBuilder("unix://" + socket, InsecureChannelCredentials.create()).build();
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (true) {

@@ -73,10 +73,11 @@ class RunPodSandboxTest {
     }
 
     @Test
-    void handle_hostNetwork_skipsCni() {
+    void handle_hostNetwork_skipsCniAndFinishesWithoutAddresses() {
         String id = handler.handle(request(CriConfigs.hostNetworkPod("node-agent"))).getPodSandboxId();
 
-        assertThat(fakes.log().mutations()).containsExactly("runtime.createSandbox(" + id + ", )");
+        assertThat(fakes.log().mutations()).containsExactly("runtime.createSandbox(" + id + ", )",
+                "runtime.setSandboxNetwork(" + id + ", , [])");
         assertThat(fakes.runtime().sandbox(id)).isPresent();
     }
 
