@@ -127,6 +127,8 @@ public final class ImageStore implements Images {
                 }
             }
         }
+        // what the failed pull stored (its config blob, layers it unpacked) belongs to no image
+        collectGarbageQuietly();
         throw failure.within("pulling " + ref);
     }
 
@@ -274,6 +276,17 @@ public final class ImageStore implements Images {
         }
     }
 
+    /** {@link #collectGarbage} under the store's lock; a failure is logged, the next collection retries. */
+    private void collectGarbageQuietly() {
+        synchronized (lock) {
+            try {
+                collectGarbage();
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("cannot remove what a failed pull left: {}", e.getMessage());
+            }
+        }
+    }
+
     /** Deletes layers and blobs that no image, mounted rootfs or running pull refers to. Holds {@link #lock}. */
     private void collectGarbage() throws IOException {
         Set<String> keep = new HashSet<>(inflight.keySet());
@@ -378,7 +391,9 @@ public final class ImageStore implements Images {
                     record = new RootfsRecord(1, containerId, image.id(), image.chainIds());
                     try {
                         AtomicFiles.writeJson(Rootfs.record(dir), record);
-                    } catch (IOException e) {
+                    } catch (IOException | RuntimeException e) {
+                        // the directory the record was to go into must not outlive it (a full disk, say)
+                        dropRootfs(containerId, dir);
                         throw BerthException.failed("creating rootfs of " + containerId + ": " + e.getMessage(), e);
                     }
                     rootfs.put(containerId, record);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.host.AtomicFiles;
+import dev.berth.host.DiskFull;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -20,7 +21,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Values of one kind kept in memory and on disk as {@code <dir>/<id>.json}, each in a versioned envelope
  * {@code {"version":N,"value":{...}}}. Every change is written atomically before the in-memory copy is swapped, so
- * the disk is never behind what callers were told.
+ * the disk is never behind what callers were told, with one exception: when the filesystem is full, an
+ * {@link #update} of an existing value is kept in memory and written by the next change that finds space. A full
+ * disk must not stop a container from being stopped or a status from being read (kubelet's disk-pressure eviction
+ * depends on it), and the status lost by a crash meanwhile is derived again from runc and conmon at recovery.
+ * New values ({@link #put}) are never kept only in memory: making something needs the disk.
  *
  * <p>Thread-safe; changes of one id are serialized, reads see immutable snapshots.
  *
@@ -35,6 +40,8 @@ public final class JsonStore<T> {
     private final int version;
     private final ObjectMapper mapper;
     private final ConcurrentHashMap<String, T> values = new ConcurrentHashMap<>();
+    /** Ids whose value in memory is newer than on disk, for lack of space. */
+    private final java.util.Set<String> unwritten = ConcurrentHashMap.newKeySet();
 
     public JsonStore(Path dir, Class<T> type, int version, ObjectMapper mapper) {
         this.dir = dir;
@@ -89,8 +96,10 @@ public final class JsonStore<T> {
 
     /** Stores a new value for {@code id}, replacing any. */
     public void put(String id, T value) {
+        writeUnwritten();
         values.compute(id, (k, old) -> {
             write(id, value);
+            unwritten.remove(id);
             return value;
         });
     }
@@ -101,21 +110,54 @@ public final class JsonStore<T> {
      * @throws java.util.NoSuchElementException when there is no value for {@code id}
      */
     public T update(String id, UnaryOperator<T> change) {
+        writeUnwritten();
         return values.compute(id, (k, old) -> {
             if (old == null) {
                 throw new java.util.NoSuchElementException(id);
             }
             T next = change.apply(old);
             if (next != old) {
-                write(id, next);
+                try {
+                    write(id, next);
+                    unwritten.remove(id);
+                } catch (UncheckedIOException e) {
+                    if (!DiskFull.causedBy(e)) {
+                        throw e;
+                    }
+                    if (unwritten.add(id)) {
+                        log.warn("no space left to write {}: the change is kept in memory until there is", file(id));
+                    }
+                }
             }
             return next;
         });
     }
 
+    /** Writes the values a full disk kept in memory; those that still do not fit stay pending. */
+    public void writeUnwritten() {
+        for (String id : List.copyOf(unwritten)) {
+            values.computeIfPresent(id, (k, value) -> {
+                try {
+                    write(id, value);
+                    unwritten.remove(id);
+                    log.info("wrote {}, which a full disk had kept in memory", file(id));
+                } catch (UncheckedIOException e) {
+                    log.debug("{} still cannot be written: {}", file(id), e.getMessage());
+                }
+                return value;
+            });
+        }
+    }
+
+    /** How many values are newer in memory than on disk. */
+    public int unwrittenCount() {
+        return unwritten.size();
+    }
+
     /** Deletes the value of {@code id}; absent is no error. */
     public void remove(String id) {
         values.compute(id, (k, old) -> {
+            unwritten.remove(id);
             try {
                 Files.deleteIfExists(file(id));
             } catch (IOException e) {

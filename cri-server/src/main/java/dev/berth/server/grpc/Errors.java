@@ -1,6 +1,7 @@
 package dev.berth.server.grpc;
 
 import dev.berth.host.BerthException;
+import dev.berth.host.DiskFull;
 import io.grpc.Status;
 
 /**
@@ -15,6 +16,10 @@ public final class Errors {
 
     /** The status a failed call answers with. */
     public static Status toStatus(Throwable t) {
+        // a full disk is the node's state, not a defect: kubelet's disk-pressure handling takes it from there
+        if (DiskFull.causedBy(t)) {
+            return Status.RESOURCE_EXHAUSTED.withDescription("no space left on device: " + t.getMessage());
+        }
         if (t instanceof BerthException e) {
             Status status = switch (e) {
                 case BerthException.NotFound n -> Status.NOT_FOUND;
@@ -35,6 +40,6 @@ public final class Errors {
 
     /** Whether {@code t} is a defect of Berth rather than a failure it can name; those are logged with their stack. */
     public static boolean isDefect(Throwable t) {
-        return !(t instanceof BerthException);
+        return !(t instanceof BerthException) && !DiskFull.causedBy(t);
     }
 }

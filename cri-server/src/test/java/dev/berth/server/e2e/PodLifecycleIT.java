@@ -450,11 +450,17 @@ class PodLifecycleIT {
      * directories, bridge, subnet, cgroup parent and conmons), so other runtimes on the machine don't matter.
      */
     static void assertNothingLeaked(DaemonProcess daemon, Path dir) throws IOException, InterruptedException {
+        assertNothingLeaked(daemon, dir, Set.of());
+    }
+
+    /** As {@link #assertNothingLeaked(DaemonProcess, Path)}, where the test itself mounted {@code testMounts}. */
+    static void assertNothingLeaked(DaemonProcess daemon, Path dir, Set<Path> testMounts)
+            throws IOException, InterruptedException {
         // While the daemon runs it keeps one mount: the private bind mount of its namespace directory,
         // under which pods' namespaces are pinned. It goes when the daemon stops (checked in stopDaemon).
         Path nsDir = daemon.dir.resolve("state/ns");
         assertThat(Leaks.mounts()).as("mounts").filteredOn(m -> m.startsWith(dir.toString()))
-                .allMatch(m -> m.equals(nsDir.toString()));
+                .allMatch(m -> m.equals(nsDir.toString()) || testMounts.contains(Path.of(m)));
         if (Files.exists(nsDir)) {
             try (Stream<Path> files = Files.walk(nsDir)) {
                 assertThat(files.filter(Files::isRegularFile).toList()).as("pinned namespaces").isEmpty();

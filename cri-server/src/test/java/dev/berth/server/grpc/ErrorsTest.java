@@ -78,6 +78,17 @@ class ErrorsTest {
     }
 
     @Test
+    void toStatus_fullDiskAnywhereInTheCauses_resourceExhaustedAndNoDefect() {
+        var full = new java.nio.file.FileSystemException("/var/lib/berth/x.tmp", null, "No space left on device");
+        for (Throwable t : List.of(new java.io.UncheckedIOException(full),
+                BerthException.failed("storing busybox", full),
+                BerthException.unavailable("fetching blob", full).within("pulling busybox"))) {
+            assertThat(Errors.toStatus(t).getCode()).as(t.toString()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+            assertThat(Errors.isDefect(t)).isFalse();
+        }
+    }
+
+    @Test
     void within_keepsTheKindAndPrefixesTheMessage() {
         BerthException e = BerthException.unavailable("connection refused").within("pulling busybox");
 
