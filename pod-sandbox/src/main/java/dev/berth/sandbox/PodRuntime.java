@@ -56,6 +56,9 @@ public final class PodRuntime implements SandboxRuntime {
     private final ContainerExec containerExec;
     private final UsageReader usage;
     private final KeyedLocks locks = new KeyedLocks();
+    /** How often the exit watcher looks at containers no exit file speaks for. */
+    private static final Duration SWEEP_EVERY = Duration.ofSeconds(5);
+    private volatile ExitWatcher exitWatcher;
 
     public PodRuntime(RuntimeSettings settings) {
         this(settings, new ProcessRunner(), null, null);
@@ -88,6 +91,27 @@ public final class PodRuntime implements SandboxRuntime {
     public void recover() {
         env.host().get().cgroups().ignoredLimits().forEach(line -> log.warn("{}", line));
         new Recovery(env, containerOps, sandboxOps).run();
+        Path exits = env.settings().stateDir().resolve("exits");
+        PrivateFiles.createDirectories(exits);
+        try {
+            exitWatcher = new ExitWatcher(exits, this::exited, this::sweep, SWEEP_EVERY);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot watch " + exits, e);
+        }
+    }
+
+    /** conmon wrote the exit file of {@code id}: record the exit. */
+    private void exited(String id) {
+        locks.with(id, () -> env.containers().get(id).ifPresent(containerOps::refresh));
+    }
+
+    /** Brings every container that is not known to have exited up to date (monitors that died silently). */
+    private void sweep() {
+        for (ContainerRecord c : env.containers().list()) {
+            if (c.state() != ContainerState.EXITED) {
+                refreshQuietly(c);
+            }
+        }
     }
 
     public SandboxInfo createSandbox(String id, PodSandboxConfig config, String runtimeHandler) {
@@ -269,15 +293,13 @@ public final class PodRuntime implements SandboxRuntime {
         });
     }
 
-    /** The container's status, refreshed from its exit file. */
+    /** The container's status as the exit watcher keeps it; reading writes nothing. */
     public Optional<ContainerInfo> container(String id) {
-        return locks.with(id,
-                () -> env.containers().get(id).map(containerOps::refresh).map(ContainerRecord::toInfo));
+        return env.containers().get(id).map(ContainerRecord::toInfo);
     }
 
     public List<ContainerInfo> containers() {
         return env.containers().list().stream().sorted(Comparator.comparingLong(ContainerRecord::createdAtNanos))
-                .map(c -> c.state() == ContainerState.EXITED ? c : refreshQuietly(c))
                 .map(ContainerRecord::toInfo).toList();
     }
 
@@ -315,6 +337,11 @@ public final class PodRuntime implements SandboxRuntime {
     /** Undoes the private mount of the namespace directory when no sandbox is pinned; containers keep running. */
     @Override
     public void close() {
+        if (exitWatcher != null) {
+            exitWatcher.close();
+        }
+        env.containers().writeUnwritten();
+        env.sandboxes().writeUnwritten();
         try {
             if (env.sandboxes().list().isEmpty()) {
                 env.pinner().releaseRoot();

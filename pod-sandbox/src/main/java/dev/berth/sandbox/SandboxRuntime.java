@@ -69,7 +69,10 @@ public interface SandboxRuntime extends AutoCloseable {
     /** Kills the container if it runs and deletes it; idempotent. Its root filesystem is not touched. */
     void removeContainer(String id);
 
-    /** The container with exactly this id, its status refreshed from its exit file. */
+    /**
+     * The container with exactly this id, as last recorded: reading writes nothing. An exit is recorded as conmon
+     * reports it (milliseconds after it happens), once {@code recover} has started the exit watch.
+     */
     Optional<ContainerInfo> container(String id);
 
     /** Every container, oldest first. */
