@@ -121,7 +121,7 @@ final class ContainerOps {
 
             ContainerRecord rec = new ContainerRecord(id, sandboxId, name, config.toByteArray(), imageId, imageRef,
                     env.now(), 0, 0, 0, "", "", logPath.toString(), pid, bundle.toString(),
-                    stopSignal(config, image), false);
+                    stopSignal(config, image), false, null);
             env.containers().put(id, rec);
             undo.commit();
             Failpoints.reached(Step.CREATE_CONTAINER_RECORD);

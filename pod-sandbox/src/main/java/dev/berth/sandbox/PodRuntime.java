@@ -274,10 +274,7 @@ public final class PodRuntime implements SandboxRuntime {
                     // the bundle goes with the container
                 }
             }
-            ContainerConfig old = container.parsedConfig();
-            ContainerConfig updated = old.toBuilder()
-                    .setLinux(old.getLinux().toBuilder().setResources(resources)).build();
-            return env.containers().update(id, r -> r.withConfig(updated.toByteArray())).toInfo();
+            return env.containers().update(id, r -> r.withResources(resources.toByteArray())).toInfo();
         });
     }
 
