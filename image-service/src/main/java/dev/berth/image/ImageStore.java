@@ -71,7 +71,7 @@ public final class ImageStore implements Images {
             }
             loadRootfsRecords();
             this.http = RegistryClient.defaultHttpClient();
-            this.puller = new Puller(new RegistryClient(http), blobs, layers, locks);
+            this.puller = new Puller(new RegistryClient(http, settings.stallTimeout()), blobs, layers, locks);
             synchronized (lock) {
                 collectGarbage();
             }
@@ -124,6 +124,17 @@ public final class ImageStore implements Images {
             synchronized (lock) {
                 for (String key : pinned) {
                     inflight.computeIfPresent(key, (k, n) -> n == 1 ? null : n - 1);
+                }
+            }
+        }
+        // As containerd's lease ends with a failed pull: what it stored and no image uses goes now, not at
+        // the next removal, so a registry that keeps failing cannot fill the disk with halves of images.
+        if (!pinned.isEmpty()) {
+            synchronized (lock) {
+                try {
+                    collectGarbage();
+                } catch (IOException e) {
+                    LOG.warn("cleaning up after the failed pull of {}: {}", ref, e.getMessage());
                 }
             }
         }
