@@ -43,7 +43,9 @@ final class BlobStore {
 
     /**
      * Copies {@code content} into the store if it has exactly {@code size} bytes (when {@code size >= 0})
-     * hashing to {@code digest}; throws {@link BerthException.Failed} otherwise.
+     * hashing to {@code digest}; throws {@link BerthException.Failed} otherwise, and
+     * {@link BerthException.Unavailable} when {@code content} cannot be read. An {@link IOException} is the
+     * store's own failure. Nothing of a failed copy is left.
      */
     Path ingest(String digest, long size, InputStream content) throws IOException {
         Path target = path(digest);
@@ -53,7 +55,7 @@ final class BlobStore {
             long written = 0;
             byte[] buffer = new byte[1 << 16];
             try (OutputStream out = Files.newOutputStream(temp, StandardOpenOption.CREATE_NEW)) {
-                for (int n; (n = content.read(buffer)) > 0; ) {
+                for (int n; (n = read(content, buffer)) > 0; ) {
                     written += n;
                     if (size >= 0 && written > size) {
                         throw BerthException.failed("blob " + digest + " is longer than the " + size + " bytes announced");
@@ -76,6 +78,15 @@ final class BlobStore {
             return target;
         } finally {
             Files.deleteIfExists(temp);
+        }
+    }
+
+    /** Reads from the source, whose failures (a dropped connection) are not the disk's. */
+    private static int read(InputStream content, byte[] buffer) {
+        try {
+            return content.read(buffer);
+        } catch (IOException e) {
+            throw BerthException.unavailable(e.getMessage(), e);
         }
     }
 

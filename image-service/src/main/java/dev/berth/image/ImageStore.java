@@ -71,7 +71,7 @@ public final class ImageStore implements Images {
             }
             loadRootfsRecords();
             this.http = RegistryClient.defaultHttpClient();
-            this.puller = new Puller(new RegistryClient(http), blobs, layers, locks);
+            this.puller = new Puller(new RegistryClient(http, settings.stallTimeout()), blobs, layers, locks);
             synchronized (lock) {
                 collectGarbage();
             }

@@ -8,16 +8,25 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Fetches one image from one registry endpoint into the blob and layer stores: manifest (through an
- * index when there is one), config, then each layer blob, verified and unpacked once. Thread-safe:
- * blobs and layers are guarded by per-digest locks.
+ * index when there is one), config, then each layer blob, verified and unpacked once. A blob download that
+ * fails as unavailable (HTTP 5xx, a dropped or stalled connection) is tried {@value #BLOB_ATTEMPTS} times.
+ * Thread-safe: blobs and layers are guarded by per-digest locks.
  */
 final class Puller {
+    private static final Logger LOG = LoggerFactory.getLogger(Puller.class);
+    /** Tries at one blob per endpoint: a transient failure is retried, a persistent one costs little more. */
+    static final int BLOB_ATTEMPTS = 3;
+    private static final Duration RETRY_PAUSE = Duration.ofMillis(200);
+
     private final RegistryClient client;
     private final BlobStore blobs;
     private final LayerStore layers;
@@ -93,14 +102,42 @@ final class Puller {
             if (blobs.has(descriptor.digest())) {
                 return blobs.path(descriptor.digest());
             }
-            try (InputStream in = client.blob(endpoint, repository, descriptor.digest(), creds)) {
-                return blobs.ingest(descriptor.digest(), descriptor.size(), in);
-            } catch (IOException e) {
-                throw BerthException.unavailable("downloading " + descriptor.digest()
-                        + " from " + endpoint + ": " + e.getMessage(), e);
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    return download(endpoint, repository, descriptor, creds);
+                } catch (BerthException e) {
+                    // A 5xx, a dropped connection or a stall is often gone a moment later; content that does not
+                    // match its digest, a missing blob or refused credentials are not, nor is a full disk (an
+                    // IOException, which ends the pull as Failed).
+                    if (!(e instanceof BerthException.Unavailable) || attempt == BLOB_ATTEMPTS) {
+                        throw e.within("downloading " + descriptor.digest()
+                                + (attempt > 1 ? " (" + attempt + " attempts)" : ""));
+                    }
+                    LOG.debug("attempt {} at {} failed, retrying: {}", attempt, descriptor.digest(), e.getMessage());
+                    pause(RETRY_PAUSE.multipliedBy(attempt));
+                }
             }
         } finally {
             held.close();
+        }
+    }
+
+    private Path download(URI endpoint, String repository, Manifests.Descriptor descriptor, Credentials creds)
+            throws IOException {
+        InputStream in = client.blob(endpoint, repository, descriptor.digest(), creds);
+        try (in) {
+            return blobs.ingest(descriptor.digest(), descriptor.size(), in);
+        } catch (BerthException.Unavailable e) {
+            throw e.within("reading from " + endpoint);
+        }
+    }
+
+    private static void pause(Duration duration) {
+        try {
+            Thread.sleep(duration);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw BerthException.unavailable("interrupted while waiting to retry a download", e);
         }
     }
 }

@@ -34,10 +34,13 @@ final class RegistryClient {
     private static final long MAX_MANIFEST = 8L << 20;
 
     private final HttpClient http;
+    private final Duration stallTimeout;
     private final Map<String, String> tokens = new ConcurrentHashMap<>();
 
-    RegistryClient(HttpClient http) {
+    /** A client whose reads of a response body fail once the registry sends nothing for {@code stallTimeout}. */
+    RegistryClient(HttpClient http, Duration stallTimeout) {
         this.http = http;
+        this.stallTimeout = stallTimeout;
     }
 
     static HttpClient defaultHttpClient() {
@@ -120,9 +123,9 @@ final class RegistryClient {
             }
             HttpResponse<InputStream> response;
             try {
-                response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+                response = http.send(request.build(), ResponseBody.handler(stallTimeout));
             } catch (IOException e) {
-                throw BerthException.unavailable("GET " + current + ": " + describe(e), e);
+                throw BerthException.unavailable("GET " + current + ": " + ResponseBody.describe(e), e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw BerthException.unavailable("interrupted: GET " + current, e);
@@ -202,7 +205,7 @@ final class RegistryClient {
             LOG.debug("got registry token from {} for {}", realm.getAuthority(), scope);
             return token;
         } catch (IOException e) {
-            throw BerthException.unavailable("token request to " + realm.getAuthority() + ": " + describe(e), e);
+            throw BerthException.unavailable("token request to " + realm.getAuthority() + ": " + ResponseBody.describe(e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw BerthException.unavailable("interrupted: token request", e);
@@ -229,10 +232,6 @@ final class RegistryClient {
 
     private static String enc(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
-    }
-
-    private static String describe(IOException e) {
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
     }
 
     private static void discard(HttpResponse<InputStream> response) {
