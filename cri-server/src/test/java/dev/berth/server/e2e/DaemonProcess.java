@@ -246,5 +246,17 @@ final class DaemonProcess implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        keepLog();
+    }
+
+    /** Copies the daemon's log to target/daemon-logs, which outlives the test's temporary directory. */
+    private void keepLog() {
+        try {
+            Path logs = Files.createDirectories(Path.of("target", "daemon-logs"));
+            Files.copy(dir.resolve("berth.log"), logs.resolve(dir.getParent().getFileName() + ".log"),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            // the test's own result stands; the copy is only for reading afterwards
+        }
     }
 }
