@@ -6,6 +6,7 @@ import dev.berth.host.BerthException;
 import dev.berth.sandbox.ContainerInfo;
 import dev.berth.server.Ids;
 import dev.berth.server.Services;
+import dev.berth.server.views.UsageViews;
 
 /**
  * ContainerStats: one container's cpu, memory, swap and writable layer usage. NOT_FOUND for an unknown id; a

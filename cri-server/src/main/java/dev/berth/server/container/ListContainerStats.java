@@ -3,10 +3,8 @@ package dev.berth.server.container;
 import dev.berth.cri.v1.ContainerStatsFilter;
 import dev.berth.cri.v1.ListContainerStatsRequest;
 import dev.berth.cri.v1.ListContainerStatsResponse;
-import dev.berth.sandbox.ContainerInfo;
 import dev.berth.server.Services;
-import dev.berth.server.sandbox.ListPodSandbox;
-import java.util.Comparator;
+import dev.berth.server.views.UsageViews;
 import java.util.List;
 
 /**
@@ -25,23 +23,8 @@ public final class ListContainerStats {
         return ListContainerStatsResponse.newBuilder().addAllStats(collect(request.getFilter())).build();
     }
 
-    /** The stats of the containers {@code filter} selects, oldest first; PodSandboxStats reuses this. */
+    /** The stats of the containers {@code filter} selects, oldest first. */
     public List<dev.berth.cri.v1.ContainerStats> collect(ContainerStatsFilter filter) {
-        return services.runtime().containers().stream()
-                .filter(c -> matches(filter, c))
-                .sorted(Comparator.comparingLong(ContainerInfo::createdAtNanos))
-                .map(c -> UsageViews.container(c, services.runtime().containerUsage(c.id()),
-                        services.images().containerFsUsage(c.id())))
-                .toList();
-    }
-
-    static boolean matches(ContainerStatsFilter filter, ContainerInfo container) {
-        if (!filter.getId().isEmpty() && !container.id().startsWith(filter.getId())) {
-            return false;
-        }
-        if (!filter.getPodSandboxId().isEmpty() && !container.sandboxId().startsWith(filter.getPodSandboxId())) {
-            return false;
-        }
-        return ListPodSandbox.labelsMatch(filter.getLabelSelectorMap(), container.config().getLabelsMap());
+        return UsageViews.containers(services, filter);
     }
 }

@@ -5,7 +5,7 @@ import dev.berth.cri.v1.ListContainersRequest;
 import dev.berth.cri.v1.ListContainersResponse;
 import dev.berth.sandbox.ContainerInfo;
 import dev.berth.server.Services;
-import dev.berth.server.sandbox.ListPodSandbox;
+import dev.berth.server.views.Labels;
 import java.util.Comparator;
 
 /** ListContainers: every container, narrowed by id (or prefix), pod, state and label selector. */
@@ -37,6 +37,6 @@ public final class ListContainers {
         if (filter.hasState() && filter.getState().getState() != ContainerViews.state(container)) {
             return false;
         }
-        return ListPodSandbox.labelsMatch(filter.getLabelSelectorMap(), container.config().getLabelsMap());
+        return Labels.matches(filter.getLabelSelectorMap(), container.config().getLabelsMap());
     }
 }

@@ -5,8 +5,8 @@ import dev.berth.cri.v1.ListPodSandboxResponse;
 import dev.berth.cri.v1.PodSandboxFilter;
 import dev.berth.sandbox.SandboxInfo;
 import dev.berth.server.Services;
+import dev.berth.server.views.Labels;
 import java.util.Comparator;
-import java.util.Map;
 
 /** ListPodSandbox: every pod, narrowed by the filter's id (or id prefix), state and label selector. */
 public final class ListPodSandbox {
@@ -34,16 +34,6 @@ public final class ListPodSandbox {
         if (filter.hasState() && filter.getState().getState() != SandboxViews.state(sandbox)) {
             return false;
         }
-        return labelsMatch(filter.getLabelSelectorMap(), sandbox.config().getLabelsMap());
-    }
-
-    /** True when every selector entry is present with the same value (the CRI's equality-only selector). */
-    public static boolean labelsMatch(Map<String, String> selector, Map<String, String> labels) {
-        for (Map.Entry<String, String> entry : selector.entrySet()) {
-            if (!entry.getValue().equals(labels.get(entry.getKey()))) {
-                return false;
-            }
-        }
-        return true;
+        return Labels.matches(filter.getLabelSelectorMap(), sandbox.config().getLabelsMap());
     }
 }

@@ -6,6 +6,7 @@ import dev.berth.cri.v1.PodSandboxStatsFilter;
 import dev.berth.sandbox.SandboxInfo;
 import dev.berth.sandbox.SandboxState;
 import dev.berth.server.Services;
+import dev.berth.server.views.Labels;
 import java.util.Comparator;
 
 /**
@@ -36,6 +37,6 @@ public final class ListPodSandboxStats {
         if (!filter.getId().isEmpty() && !sandbox.id().startsWith(filter.getId())) {
             return false;
         }
-        return ListPodSandbox.labelsMatch(filter.getLabelSelectorMap(), sandbox.config().getLabelsMap());
+        return Labels.matches(filter.getLabelSelectorMap(), sandbox.config().getLabelsMap());
     }
 }

@@ -12,8 +12,7 @@ import dev.berth.host.Clock;
 import dev.berth.sandbox.InterfaceUsage;
 import dev.berth.sandbox.SandboxInfo;
 import dev.berth.server.Services;
-import dev.berth.server.container.ListContainerStats;
-import dev.berth.server.container.UsageViews;
+import dev.berth.server.views.UsageViews;
 import java.util.List;
 import java.util.Optional;
 
@@ -27,11 +26,9 @@ final class SandboxStatsViews {
     private static final String DEFAULT_INTERFACE = "eth0";
 
     private final Services services;
-    private final ListContainerStats containers;
 
     SandboxStatsViews(Services services) {
         this.services = services;
-        this.containers = new ListContainerStats(services);
     }
 
     PodSandboxStats stats(SandboxInfo sandbox) {
@@ -54,7 +51,7 @@ final class SandboxStatsViews {
         if (!interfaces.isEmpty()) {
             linux.setNetwork(network(interfaces, now));
         }
-        linux.addAllContainers(containers.collect(ContainerStatsFilter.newBuilder()
+        linux.addAllContainers(UsageViews.containers(services, ContainerStatsFilter.newBuilder()
                 .setPodSandboxId(sandbox.id()).build()));
         return PodSandboxStats.newBuilder()
                 .setAttributes(PodSandboxAttributes.newBuilder()

@@ -1,8 +1,9 @@
-package dev.berth.server.container;
+package dev.berth.server.views;
 
 import dev.berth.cgroups.ResourceUsage;
 import dev.berth.cri.v1.ContainerAttributes;
 import dev.berth.cri.v1.ContainerStats;
+import dev.berth.cri.v1.ContainerStatsFilter;
 import dev.berth.cri.v1.CpuUsage;
 import dev.berth.cri.v1.FilesystemIdentifier;
 import dev.berth.cri.v1.FilesystemUsage;
@@ -11,6 +12,9 @@ import dev.berth.cri.v1.SwapUsage;
 import dev.berth.cri.v1.UInt64Value;
 import dev.berth.image.FsUsage;
 import dev.berth.sandbox.ContainerInfo;
+import dev.berth.server.Services;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -50,14 +54,14 @@ public final class UsageViews {
         return memory.build();
     }
 
-    static SwapUsage swap(ResourceUsage usage) {
+    public static SwapUsage swap(ResourceUsage usage) {
         return SwapUsage.newBuilder()
                 .setTimestamp(usage.timestampNanos())
                 .setSwapUsageBytes(value(usage.swapUsageBytes()))
                 .build();
     }
 
-    static FilesystemUsage filesystem(FsUsage usage) {
+    public static FilesystemUsage filesystem(FsUsage usage) {
         return FilesystemUsage.newBuilder()
                 .setTimestamp(usage.timestampNanos())
                 .setFsId(FilesystemIdentifier.newBuilder().setMountpoint(usage.mountpoint().toString()))
@@ -70,7 +74,7 @@ public final class UsageViews {
      * A container's stats: its attributes always, its writable layer when it has one, and cpu, memory and swap
      * while its cgroup exists (a container that exited and was cleaned up has none, as with containerd).
      */
-    static ContainerStats container(ContainerInfo container, Optional<ResourceUsage> usage,
+    public static ContainerStats container(ContainerInfo container, Optional<ResourceUsage> usage,
                                     Optional<FsUsage> writableLayer) {
         ContainerStats.Builder stats = ContainerStats.newBuilder()
                 .setAttributes(ContainerAttributes.newBuilder()
@@ -95,5 +99,25 @@ public final class UsageViews {
 
     public static UInt64Value value(long v) {
         return UInt64Value.newBuilder().setValue(v).build();
+    }
+
+    /** The stats of the containers {@code filter} selects, oldest first: ListContainerStats and PodSandboxStats. */
+    public static List<ContainerStats> containers(Services services, ContainerStatsFilter filter) {
+        return services.runtime().containers().stream()
+                .filter(c -> matches(filter, c))
+                .sorted(Comparator.comparingLong(ContainerInfo::createdAtNanos))
+                .map(c -> container(c, services.runtime().containerUsage(c.id()),
+                        services.images().containerFsUsage(c.id())))
+                .toList();
+    }
+
+    static boolean matches(ContainerStatsFilter filter, ContainerInfo container) {
+        if (!filter.getId().isEmpty() && !container.id().startsWith(filter.getId())) {
+            return false;
+        }
+        if (!filter.getPodSandboxId().isEmpty() && !container.sandboxId().startsWith(filter.getPodSandboxId())) {
+            return false;
+        }
+        return Labels.matches(filter.getLabelSelectorMap(), container.config().getLabelsMap());
     }
 }
