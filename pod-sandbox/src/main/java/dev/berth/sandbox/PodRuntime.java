@@ -1,6 +1,7 @@
 package dev.berth.sandbox;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.common.base.Suppliers;
 import dev.berth.cgroups.CgroupfsCgroups;
 import dev.berth.cgroups.Cgroups;
 import dev.berth.cgroups.ResourceUsage;
@@ -76,7 +77,7 @@ public final class PodRuntime implements SandboxRuntime {
                 cgroups != null ? cgroups : new LazyCgroups(),
                 new JsonStore<>(state.resolve("sandboxes"), SandboxRecord.class, STATE_VERSION, json),
                 new JsonStore<>(state.resolve("containers"), ContainerRecord.class, STATE_VERSION, json),
-                new NameRegistry(), new NameRegistry(), memoize(HostFacts::detect),
+                new NameRegistry(), new NameRegistry(), Suppliers.memoize(HostFacts::detect)::get,
                 Clock.SYSTEM, json);
         this.sandboxOps = new SandboxOps(env);
         this.containerOps = new ContainerOps(env);
@@ -348,30 +349,9 @@ public final class PodRuntime implements SandboxRuntime {
         }
     }
 
-    private static <T> Supplier<T> memoize(Supplier<T> s) {
-        return new Supplier<>() {
-            private volatile T value;
-
-            @Override
-            public T get() {
-                T v = value;
-                if (v == null) {
-                    synchronized (this) {
-                        v = value;
-                        if (v == null) {
-                            v = s.get();
-                            value = v;
-                        }
-                    }
-                }
-                return v;
-            }
-        };
-    }
-
     /** Detects the host's hierarchies on first use, so constructing a runtime touches nothing. */
     private static final class LazyCgroups implements Cgroups {
-        private final Supplier<Cgroups> delegate = memoize(CgroupfsCgroups::detect);
+        private final Supplier<Cgroups> delegate = Suppliers.memoize(CgroupfsCgroups::detect)::get;
 
         @Override
         public void create(String path) {
