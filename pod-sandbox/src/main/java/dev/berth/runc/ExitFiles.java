@@ -11,13 +11,13 @@ import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 
 /** Reads the exit files conmon writes ({@code <exitDir>/<containerId>} holding the decimal exit code). Stateless. */
-public final class ExitFiles {
+final class ExitFiles {
 
     private ExitFiles() {
     }
 
     /** The recorded exit, or empty while the file is absent or not yet written. */
-    public static Optional<ExitStatus> read(Path exitFile) {
+    static Optional<ExitStatus> read(Path exitFile) {
         try {
             String text = Files.readString(exitFile, StandardCharsets.UTF_8);
             OptionalInt code = parse(text);
