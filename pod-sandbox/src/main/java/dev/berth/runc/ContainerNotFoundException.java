@@ -4,7 +4,7 @@ import dev.berth.host.CommandException;
 
 /** runc does not know the container ("does not exist"). */
 public final class ContainerNotFoundException extends CommandException {
-    ContainerNotFoundException(CommandException cause) {
+    public ContainerNotFoundException(CommandException cause) {
         super(cause);
     }
 }

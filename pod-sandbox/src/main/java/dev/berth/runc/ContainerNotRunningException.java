@@ -4,7 +4,7 @@ import dev.berth.host.CommandException;
 
 /** runc refused because the container is not running (a kill of an exited container). */
 public final class ContainerNotRunningException extends CommandException {
-    ContainerNotRunningException(CommandException cause) {
+    public ContainerNotRunningException(CommandException cause) {
         super(cause);
     }
 }

@@ -1,0 +1,204 @@
+package dev.berth.sandbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.berth.cri.v1.ContainerConfig;
+import dev.berth.cri.v1.ContainerMetadata;
+import dev.berth.cri.v1.LinuxPodSandboxConfig;
+import dev.berth.cri.v1.LinuxSandboxSecurityContext;
+import dev.berth.cri.v1.NamespaceMode;
+import dev.berth.cri.v1.NamespaceOption;
+import dev.berth.cri.v1.PodSandboxConfig;
+import dev.berth.cri.v1.PodSandboxMetadata;
+import dev.berth.host.CommandException;
+import dev.berth.oci.ImageSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * PodRuntime's logic at its seams, with a recording OCI runtime, process runner and cgroups: the order of undo
+ * steps, recovery of what a crash left, and stop escalation. Pods use the host's network and IPC, so nothing here
+ * needs root or mounts.
+ */
+class PodRuntimeTest {
+
+    private static final String PARENT = "/berth-unit";
+    private static final ImageSpec IMAGE = new ImageSpec(List.of(), List.of(), List.of("PATH=/bin"), "", "", "");
+
+    @TempDir
+    Path dir;
+    private RuntimeSettings settings;
+    private final RecordingOciRuntime oci = new RecordingOciRuntime();
+    private final RecordingHost host = new RecordingHost();
+    private final List<PodRuntime> runtimes = new ArrayList<>();
+    private Path rootfs;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        settings = new RuntimeSettings(dir.resolve("root"), dir.resolve("state"), Path.of("/usr/sbin/runc"),
+                Path.of("/usr/bin/conmon"), Path.of("/usr/bin/catatonit"), "cgroupfs", PARENT);
+        rootfs = Files.createDirectories(dir.resolve("rootfs/etc"));
+        Files.writeString(rootfs.resolve("passwd"), "root:x:0:0:root:/root:/bin/sh\n");
+        rootfs = rootfs.getParent();
+    }
+
+    @AfterEach
+    void closeRuntimes() {
+        runtimes.forEach(PodRuntime::close);
+    }
+
+    private PodRuntime runtime() {
+        PodRuntime runtime = new PodRuntime(settings, host.runner, oci, host.cgroupFs);
+        runtime.recover();
+        runtimes.add(runtime);
+        return runtime;
+    }
+
+    @Test
+    void createSandbox_infraFailsToStart_undoesEverythingInReverseAndKeepsNothing() {
+        PodRuntime runtime = runtime();
+        String id = id();
+        oci.failOn("create", new CommandException(List.of("conmon"), 1, "runc create failed: boom"));
+
+        assertThatThrownBy(() -> runtime.createSandbox(id, pod("web", NamespaceMode.POD), ""))
+                .hasMessageStartingWith("runc create failed: boom");
+
+        assertThat(host.calls).containsExactly("cgroup create " + PARENT + "/" + id,
+                "cgroup remove " + PARENT + "/" + id);
+        assertThat(oci.calls).containsSubsequence("create " + id, "delete " + id);
+        assertThat(runtime.sandbox(id)).isEmpty();
+        assertThat(settings.stateDir().resolve("sandboxes").resolve(id)).doesNotExist();
+        // the name was released with everything else
+        runtime.createSandbox(id(), pod("web", NamespaceMode.POD), "");
+    }
+
+    @Test
+    void recover_sandboxWhoseCreationNeverFinished_takenApart() {
+        String id = id();
+        runtime().createSandbox(id, pod("half", NamespaceMode.POD), "");
+        oci.calls.clear();
+        host.calls.clear();
+
+        PodRuntime restarted = runtime();
+
+        assertThat(restarted.sandbox(id)).isEmpty();
+        assertThat(oci.calls).containsSubsequence("kill " + id + " KILL", "delete " + id);
+        assertThat(host.calls).contains("cgroup remove " + PARENT + "/" + id);
+        assertThat(host.cgroups).isEmpty();
+    }
+
+    @Test
+    void recover_orphanPodCgroupWithoutRecord_removed_butOthersKept() {
+        String orphan = id();
+        host.cgroups.add(PARENT + "/" + orphan);
+        host.cgroups.add(PARENT + "/not-a-sandbox");
+
+        runtime();
+
+        assertThat(host.cgroups).containsExactly(PARENT + "/not-a-sandbox");
+    }
+
+    @Test
+    void stopContainer_stopSignalIgnored_killsAfterTheTimeout() {
+        PodRuntime runtime = runtime();
+        String pod = readyPod(runtime);
+        String c = id();
+        runtime.createContainer(c, pod, container("app"), IMAGE, "img", "ref", rootfs);
+        runtime.startContainer(c);
+        oci.ignoreStopSignal = true;
+        long begin = System.nanoTime();
+
+        ContainerInfo stopped = runtime.stopContainer(c, 1);
+
+        assertThat(Duration.ofNanos(System.nanoTime() - begin)).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+        assertThat(oci.calls).containsSubsequence("kill " + c + " SIGTERM", "kill " + c + " KILL");
+        assertThat(stopped.state()).isEqualTo(ContainerState.EXITED);
+        assertThat(stopped.exitCode()).isEqualTo(137);
+    }
+
+    @Test
+    void stopContainer_obeysTheStopSignal_noKill() {
+        PodRuntime runtime = runtime();
+        String pod = readyPod(runtime);
+        String c = id();
+        runtime.createContainer(c, pod, container("app"), IMAGE, "img", "ref", rootfs);
+        runtime.startContainer(c);
+
+        ContainerInfo stopped = runtime.stopContainer(c, 30);
+
+        assertThat(oci.calls).contains("kill " + c + " SIGTERM").doesNotContain("kill " + c + " KILL");
+        assertThat(stopped.exitCode()).isEqualTo(143);
+    }
+
+    @Test
+    void recover_containerRuncStartedButNeverRecorded_isRunning() {
+        PodRuntime runtime = runtime();
+        String pod = readyPod(runtime);
+        String c = id();
+        runtime.createContainer(c, pod, container("app"), IMAGE, "img", "ref", rootfs);
+        oci.start(c);
+        assertThat(runtime.container(c).orElseThrow().state()).isEqualTo(ContainerState.CREATED);
+
+        PodRuntime restarted = runtime();
+
+        assertThat(restarted.container(c).orElseThrow().state()).isEqualTo(ContainerState.RUNNING);
+    }
+
+    @Test
+    void createContainer_runcFails_undoesAndReleasesTheName() throws IOException {
+        PodRuntime runtime = runtime();
+        String pod = readyPod(runtime);
+        Path log = Path.of(dir.toString(), "logs", "app.log");
+        oci.failOn("create", new CommandException(List.of("conmon"), 1, "exec: \"nope\": not found"));
+
+        assertThatThrownBy(() -> runtime.createContainer(id(), pod, container("app"), IMAGE, "img", "ref", rootfs))
+                .hasMessageStartingWith("exec: \"nope\": not found");
+
+        assertThat(runtime.containers()).isEmpty();
+        assertThat(log).doesNotExist();
+        try (var bundles = Files.list(settings.stateDir().resolve("containers"))) {
+            assertThat(bundles).isEmpty();
+        }
+        runtime.createContainer(id(), pod, container("app"), IMAGE, "img", "ref", rootfs);
+    }
+
+    private String readyPod(PodRuntime runtime) {
+        String id = id();
+        runtime.createSandbox(id, pod("web", NamespaceMode.CONTAINER), "");
+        runtime.setSandboxNetwork(id, "", List.of());
+        return id;
+    }
+
+    private PodSandboxConfig pod(String name, NamespaceMode pid) {
+        return PodSandboxConfig.newBuilder()
+                .setMetadata(PodSandboxMetadata.newBuilder().setName(name).setNamespace("default")
+                        .setUid(UUID.randomUUID().toString()))
+                .setLogDirectory(dir.resolve("logs").toString())
+                .setLinux(LinuxPodSandboxConfig.newBuilder().setSecurityContext(LinuxSandboxSecurityContext
+                        .newBuilder().setNamespaceOptions(NamespaceOption.newBuilder()
+                                .setNetwork(NamespaceMode.NODE).setIpc(NamespaceMode.NODE).setPid(pid))))
+                .build();
+    }
+
+    private static ContainerConfig container(String name) {
+        return ContainerConfig.newBuilder().setMetadata(ContainerMetadata.newBuilder().setName(name))
+                .addCommand("sleep").addArgs("600").setLogPath(name + ".log").build();
+    }
+
+    private static String id() {
+        byte[] bytes = new byte[32];
+        new java.security.SecureRandom().nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+}
