@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.cgroups.CgroupPaths;
 import dev.berth.cri.v1.ContainerConfig;
+import dev.berth.cri.v1.LinuxContainerResources;
 import dev.berth.cri.v1.NamespaceMode;
 import dev.berth.cri.v1.PodSandboxConfig;
 import dev.berth.cri.v1.SecurityProfile;
@@ -14,6 +15,7 @@ import dev.berth.host.CommandException;
 import dev.berth.host.Failpoints;
 import dev.berth.host.Failpoints.Step;
 import dev.berth.host.FileTrees;
+import dev.berth.host.Poller;
 import dev.berth.host.PrivateFiles;
 import dev.berth.oci.ImageSpec;
 import dev.berth.oci.NamespacePaths;
@@ -232,6 +234,46 @@ final class ContainerOps {
             throw BerthException.failed("cannot start container " + id, e);
         }
         return env.containers().update(id, r -> r.withStarted(startedAt)).toInfo();
+    }
+
+    /**
+     * Has conmon reopen the log file at its path (kubelet renamed the old one) and waits until the new file
+     * exists. FAILED_PRECONDITION unless the container is running.
+     */
+    void reopenLog(String id) {
+        ContainerRecord container = requireRunning(refresh(get(id)));
+        env.oci().reopenLog(id, Path.of(container.bundle()));
+        Path log = Path.of(container.logPath());
+        if (!Poller.await(Duration.ofSeconds(5), () -> Files.exists(log))) {
+            throw BerthException.failed("conmon did not reopen " + log + " within 5 s");
+        }
+    }
+
+    /**
+     * Applies new CPU, memory, pids and hugepage limits with runc update and records them as the limits in force.
+     * FAILED_PRECONDITION once the container has exited.
+     */
+    ContainerInfo updateResources(String id, LinuxContainerResources resources) {
+        ContainerRecord container = refresh(get(id));
+        if (container.state() != ContainerState.CREATED && container.state() != ContainerState.RUNNING) {
+            throw BerthException.failedPrecondition("container " + id + " is " + container.state()
+                    + ": its resources cannot change");
+        }
+        Path file = Path.of(container.bundle()).resolve("resources-update.json");
+        try {
+            PrivateFiles.write(file,
+                    env.json().writeValueAsBytes(OciSpecs.updatedResources(resources, env.host().get())));
+            env.oci().update(id, file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException ignored) {
+                // the bundle goes with the container
+            }
+        }
+        return env.containers().update(id, r -> r.withResources(resources.toByteArray())).toInfo();
     }
 
     ContainerInfo stop(String id, long timeoutSeconds) {

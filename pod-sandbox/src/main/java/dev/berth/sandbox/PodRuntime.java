@@ -13,20 +13,17 @@ import dev.berth.host.Clock;
 import dev.berth.host.CommandRunner;
 import dev.berth.host.Json;
 import dev.berth.host.KeyedLocks;
-import dev.berth.host.Poller;
 import dev.berth.host.PrivateFiles;
 import dev.berth.host.ProcessRunner;
 import dev.berth.ns.NamespacePinner;
 import dev.berth.oci.HostFacts;
 import dev.berth.oci.ImageSpec;
-import dev.berth.oci.OciSpecs;
 import dev.berth.runc.ConmonRunc;
 import dev.berth.runc.OciRuntime;
 import dev.berth.store.JsonStore;
 import dev.berth.store.NameRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
@@ -213,20 +210,7 @@ public final class PodRuntime implements SandboxRuntime {
      * nsenter; see {@link SandboxRuntime#portForward}.
      */
     public ExecProcess portForward(String sandboxId, int port) {
-        if (port < 1 || port > 65535) {
-            throw BerthException.invalidArgument("port " + port + " is out of range");
-        }
-        SandboxInfo sandbox = sandbox(sandboxId)
-                .orElseThrow(() -> BerthException.notFound("sandbox " + sandboxId + " not found"));
-        if (sandbox.state() != SandboxState.READY) {
-            throw BerthException.failedPrecondition("sandbox " + sandboxId + " is not ready");
-        }
-        List<String> argv = new java.util.ArrayList<>();
-        if (sandbox.netnsPath() != null) {
-            argv.addAll(List.of("nsenter", "--net=" + sandbox.netnsPath()));
-        }
-        argv.addAll(List.of("socat", "STDIO", "TCP4:127.0.0.1:" + port));
-        return new HostProcess(env.runner().start(argv, null));
+        return sandboxOps.portForward(sandboxId, port);
     }
 
     /**
@@ -234,20 +218,7 @@ public final class PodRuntime implements SandboxRuntime {
      * and waits until the new file exists. FAILED_PRECONDITION unless the container is running.
      */
     public void reopenContainerLog(String id) {
-        locks.with(id, () -> {
-            ContainerRecord container = ContainerOps.requireRunning(containerOps.refresh(containerOps.get(id)));
-            env.oci().reopenLog(id, Path.of(container.bundle()));
-            Path log = Path.of(container.logPath());
-            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-            Poller poller = new Poller();
-            while (!Files.exists(log)) {
-                if (System.nanoTime() > deadline) {
-                    throw BerthException.failed("conmon did not reopen " + log + " within 5 s");
-                }
-                poller.pause();
-            }
-            return null;
-        });
+        locks.with(id, () -> containerOps.reopenLog(id));
     }
 
     /**
@@ -256,27 +227,7 @@ public final class PodRuntime implements SandboxRuntime {
      * exited.
      */
     public ContainerInfo updateContainerResources(String id, LinuxContainerResources resources) {
-        return locks.with(id, () -> {
-            ContainerRecord container = containerOps.refresh(containerOps.get(id));
-            if (container.state() != ContainerState.CREATED && container.state() != ContainerState.RUNNING) {
-                throw BerthException.failedPrecondition("container " + id + " is " + container.state() + ": its resources cannot change");
-            }
-            Path file = Path.of(container.bundle()).resolve("resources-update.json");
-            try {
-                PrivateFiles.write(file,
-                        env.json().writeValueAsBytes(OciSpecs.updatedResources(resources, env.host().get())));
-                env.oci().update(id, file);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } finally {
-                try {
-                    Files.deleteIfExists(file);
-                } catch (IOException ignored) {
-                    // the bundle goes with the container
-                }
-            }
-            return env.containers().update(id, r -> r.withResources(resources.toByteArray())).toInfo();
-        });
+        return locks.with(id, () -> containerOps.updateResources(id, resources));
     }
 
     /** Stops a container: its stop signal, then SIGKILL after {@code timeoutSeconds}; idempotent. */

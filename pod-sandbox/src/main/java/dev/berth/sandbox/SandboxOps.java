@@ -211,6 +211,27 @@ final class SandboxOps {
         return next.toInfo();
     }
 
+    /**
+     * Connects to {@code port} on the pod's loopback with socat, run in the pod's network namespace by nsenter;
+     * the caller closes the result.
+     */
+    ExecProcess portForward(String id, int port) {
+        if (port < 1 || port > 65535) {
+            throw BerthException.invalidArgument("port " + port + " is out of range");
+        }
+        SandboxRecord sandbox = env.sandboxes().get(id)
+                .orElseThrow(() -> BerthException.notFound("sandbox " + id + " not found"));
+        if (sandbox.state() != SandboxState.READY) {
+            throw BerthException.failedPrecondition("sandbox " + id + " is not ready");
+        }
+        List<String> argv = new java.util.ArrayList<>();
+        if (sandbox.netns() != null) {
+            argv.addAll(List.of("nsenter", "--net=" + sandbox.netns()));
+        }
+        argv.addAll(List.of("socat", "STDIO", "TCP4:127.0.0.1:" + port));
+        return new HostProcess(env.runner().start(argv, null));
+    }
+
     /** Kills the infra container and marks the sandbox stopped; containers are stopped by the caller first. */
     void stop(String id) {
         SandboxRecord rec = env.sandboxes().get(id).orElse(null);
