@@ -1,12 +1,8 @@
 package dev.berth.image;
 
 import dev.berth.host.BerthException;
-import dev.berth.host.AtomicFiles;
-import dev.berth.host.Clock;
-import dev.berth.host.Json;
 import dev.berth.host.KeyedLocks;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
@@ -19,10 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,17 +36,17 @@ public final class ImageStore implements Images {
     private final Path root;
     private final Path containers;
     /** Bytes and inodes of each unpacked layer directory, which never changes once complete. */
-    private final Map<Path, long[]> layerUsage = new ConcurrentHashMap<>();
     private final HttpClient http;
     private final BlobStore blobs;
     private final LayerStore layers;
     private final MetadataStore metadata;
     private final KeyedLocks locks = new KeyedLocks();
     private final Puller puller;
+    private final StoreUsage usage;
+    private final RootfsStore rootfsStore;
 
     private final Object lock = new Object();
     private final Map<String, ImageRecord> images = new LinkedHashMap<>(); // by id
-    private final Map<String, RootfsRecord> rootfs = new HashMap<>(); // by container id
     private final Map<String, Integer> inflight = new HashMap<>(); // digests and chain ids of running pulls
 
     /** Opens (creating if needed) the store under {@code settings.root()} and loads its metadata. */
@@ -66,33 +59,19 @@ public final class ImageStore implements Images {
             this.blobs = new BlobStore(root);
             this.layers = new LayerStore(root, new LayerUnpacker(Posix.isRoot(), settings.allowDeviceNodes()));
             this.metadata = new MetadataStore(root);
+            this.rootfsStore = new RootfsStore(containers, layers, locks, lock);
             for (ImageRecord record : metadata.load()) {
                 images.put(record.id(), record);
             }
-            loadRootfsRecords();
+            rootfsStore.load();
             this.http = RegistryClient.defaultHttpClient();
+            this.usage = new StoreUsage(root, containers);
             this.puller = new Puller(new RegistryClient(http, settings.stallTimeout()), blobs, layers, locks);
             synchronized (lock) {
                 collectGarbage();
             }
         } catch (IOException e) {
             throw BerthException.failed("cannot open image store at " + root + ": " + e.getMessage(), e);
-        }
-    }
-
-    private void loadRootfsRecords() throws IOException {
-        try (Stream<Path> dirs = Files.list(containers)) {
-            for (Path dir : dirs.toList()) {
-                Path file = Rootfs.record(dir);
-                if (Files.isRegularFile(file)) {
-                    try {
-                        RootfsRecord record = Json.MAPPER.readValue(file.toFile(), RootfsRecord.class);
-                        rootfs.put(record.containerId(), record);
-                    } catch (IOException e) {
-                        LOG.warn("unreadable rootfs record {}: {}", file, e.getMessage());
-                    }
-                }
-            }
         }
     }
 
@@ -250,11 +229,10 @@ public final class ImageStore implements Images {
                     images.put(untagged.id(), untagged);
                     return true;
                 }
-                for (RootfsRecord r : rootfs.values()) {
-                    if (r.imageId().equals(record.id())) {
-                        throw BerthException.failedPrecondition("image " + record.id()
-                                + " is used by container " + r.containerId());
-                    }
+                Optional<String> user = rootfsStore.userOf(record.id());
+                if (user.isPresent()) {
+                    throw BerthException.failedPrecondition("image " + record.id() + " is used by container "
+                            + user.get());
                 }
                 metadata.delete(record.id());
                 images.remove(record.id());
@@ -297,9 +275,7 @@ public final class ImageStore implements Images {
                 keep.add(l.chainId());
             }
         }
-        for (RootfsRecord r : rootfs.values()) {
-            keep.addAll(r.chainIds());
-        }
+        keep.addAll(rootfsStore.chainIdsInUse());
         for (String chain : layers.all()) {
             if (!keep.contains(chain)) {
                 layers.delete(chain);
@@ -314,37 +290,7 @@ public final class ImageStore implements Images {
 
     /** Bytes and inodes used under the store's root (blobs, layers, container upper dirs). */
     public FsUsage usage() {
-        Path layerRoot = root.resolve("layers");
-        Set<Path> layerDirs = new HashSet<>();
-        try {
-            long[] totals = TreeUsage.of(root, dir -> {
-                String name = dir.getFileName() == null ? "" : dir.getFileName().toString();
-                // Each container's merged dir is an overlay of the layers already counted.
-                if (name.equals("merged") && dir.getParent() != null
-                        && containers.equals(dir.getParent().getParent())) {
-                    return true;
-                }
-                // An unpacked layer never changes: it is walked once and its totals kept (below).
-                if (layerRoot.equals(dir.getParent()) && !name.startsWith(".")) {
-                    layerDirs.add(dir);
-                    return true;
-                }
-                return false;
-            });
-            for (Path dir : layerDirs) {
-                long[] layer = layerUsage.get(dir);
-                if (layer == null) {
-                    layer = TreeUsage.of(dir);
-                    layerUsage.put(dir, layer);
-                }
-                totals[0] += layer[0];
-                totals[1] += layer[1] - 1; // the walk above counted the layer's top directory already
-            }
-            layerUsage.keySet().retainAll(layerDirs);
-            return new FsUsage(root, totals[0], totals[1], Clock.SYSTEM.nowNanos());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return usage.total();
     }
 
     /**
@@ -352,19 +298,7 @@ public final class ImageStore implements Images {
      * snapshotter's; empty when the container has no rootfs here.
      */
     public Optional<FsUsage> containerFsUsage(String containerId) {
-        Rootfs.checkId(containerId);
-        Path upper = containers.resolve(containerId).resolve("upper");
-        long now = Clock.SYSTEM.nowNanos();
-        try {
-            if (!Files.isDirectory(upper)) {
-                return Optional.empty();
-            }
-            long[] totals = TreeUsage.of(upper);
-            return Optional.of(new FsUsage(root, totals[0], totals[1], now));
-        } catch (IOException e) {
-            throw BerthException.failed("measuring the writable layer of " + containerId
-                    + ": " + e.getMessage(), e);
-        }
+        return usage.container(containerId);
     }
 
     /**
@@ -375,94 +309,23 @@ public final class ImageStore implements Images {
      * @throws BerthException.NotFound for an unknown image
      */
     public Path mountRootfs(String containerId, String imageId) {
-        Rootfs.checkId(containerId);
-        Path dir = containers.resolve(containerId);
-        KeyedLocks.Held held = locks.lock("container " + containerId);
-        try {
-            RootfsRecord record;
-            boolean created = false;
-            synchronized (lock) {
-                record = rootfs.get(containerId);
-                if (record == null) {
-                    ImageRecord image = resolve(imageId);
-                    if (image == null) {
-                        throw BerthException.notFound("image " + imageId + " not found");
-                    }
-                    record = new RootfsRecord(1, containerId, image.id(), image.chainIds());
-                    try {
-                        AtomicFiles.writeJson(Rootfs.record(dir), record);
-                    } catch (IOException | RuntimeException e) {
-                        // the directory the record was to go into must not outlive it (a full disk, say)
-                        dropRootfs(containerId, dir);
-                        throw BerthException.failed("creating rootfs of " + containerId + ": " + e.getMessage(), e);
-                    }
-                    rootfs.put(containerId, record);
-                    created = true;
-                }
+        return rootfsStore.mount(containerId, () -> {
+            ImageRecord image = resolve(imageId);
+            if (image == null) {
+                throw BerthException.notFound("image " + imageId + " not found");
             }
-            try {
-                List<Path> diffs = new ArrayList<>();
-                for (String chain : record.chainIds()) {
-                    Path diff = layers.diff(chain);
-                    if (!Files.isDirectory(diff)) {
-                        throw BerthException.failed("layer " + chain + " of image "
-                                + record.imageId() + " is missing");
-                    }
-                    diffs.add(diff);
-                }
-                return Rootfs.mount(dir, diffs);
-            } catch (IOException | RuntimeException e) {
-                if (created) {
-                    dropRootfs(containerId, dir);
-                }
-                if (e instanceof BerthException be) {
-                    throw be;
-                }
-                throw BerthException.failed("mounting rootfs of " + containerId + ": " + e.getMessage(), e);
-            }
-        } finally {
-            held.close();
-        }
-    }
-
-    private void dropRootfs(String containerId, Path dir) {
-        try {
-            Rootfs.remove(dir);
-        } catch (IOException | RuntimeException e) {
-            LOG.warn("cleaning up rootfs of {} failed: {}", containerId, e.getMessage());
-            return;
-        }
-        synchronized (lock) {
-            rootfs.remove(containerId);
-        }
+            return image;
+        });
     }
 
     /** Unmounts the container's rootfs (lazily if busy) and deletes its directories. Idempotent. */
     public void unmountRootfs(String containerId) {
-        Rootfs.checkId(containerId);
-        Path dir = containers.resolve(containerId);
-        KeyedLocks.Held held = locks.lock("container " + containerId);
-        try {
-            Rootfs.remove(dir);
-            synchronized (lock) {
-                rootfs.remove(containerId);
-            }
-        } catch (IOException e) {
-            throw BerthException.failed("unmounting rootfs of " + containerId + ": " + e.getMessage(), e);
-        } finally {
-            held.close();
-        }
+        rootfsStore.unmount(containerId);
     }
 
     /** Ids of containers that have a rootfs directory (mounted or not), for start-up reconciliation. */
     public Set<String> mountedContainers() {
-        Set<String> result = new TreeSet<>();
-        try (Stream<Path> dirs = Files.list(containers)) {
-            dirs.filter(Files::isDirectory).forEach(d -> result.add(d.getFileName().toString()));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return result;
+        return rootfsStore.containerIds();
     }
 
     /**
