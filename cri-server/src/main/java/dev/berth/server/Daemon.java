@@ -77,7 +77,7 @@ public final class Daemon implements AutoCloseable {
                 config.cni().binDirs().stream().map(Path::of).toList(), config.rootPath().resolve("cni/cache")));
         List<RegistryMirror> mirrors = new ArrayList<>();
         config.registry().mirrors().forEach((host, mirror) -> mirrors.add(new RegistryMirror(host, mirror.endpoints())));
-        images = new ImageStore(new ImageSettings(config.rootPath().resolve("images"), mirrors,
+        images = ImageStore.open(new ImageSettings(config.rootPath().resolve("images"), mirrors,
                 config.images().allowDeviceNodes()));
         streaming = new StreamingServer(config.streaming().address(), runtime);
         streaming.start();

@@ -49,29 +49,47 @@ public final class ImageStore implements Images {
     private final Map<String, ImageRecord> images = new LinkedHashMap<>(); // by id
     private final Map<String, Integer> inflight = new HashMap<>(); // digests and chain ids of running pulls
 
-    /** Opens (creating if needed) the store under {@code settings.root()} and loads its metadata. */
-    public ImageStore(ImageSettings settings) {
-        this.settings = settings;
-        this.root = settings.root().toAbsolutePath().normalize();
-        this.containers = root.resolve("containers");
+    /**
+     * Opens the store under {@code settings.root()}, creating it if needed: loads the image and rootfs records,
+     * removes what interrupted downloads and unpacks left, and collects blobs and layers no image uses.
+     */
+    public static ImageStore open(ImageSettings settings) {
+        Path root = settings.root().toAbsolutePath().normalize();
         try {
-            Files.createDirectories(containers);
-            this.blobs = new BlobStore(root);
-            this.layers = new LayerStore(root, new LayerUnpacker(Posix.isRoot(), settings.allowDeviceNodes()));
-            this.metadata = new MetadataStore(root);
-            this.rootfsStore = new RootfsStore(containers, layers, locks, lock);
+            ImageStore store = new ImageStore(settings, root, new BlobStore(root),
+                    new LayerStore(root, new LayerUnpacker(Posix.isRoot(), settings.allowDeviceNodes())),
+                    new MetadataStore(root));
+            store.load();
+            return store;
+        } catch (IOException e) {
+            throw BerthException.failed("cannot open image store at " + root + ": " + e.getMessage(), e);
+        }
+    }
+
+    private ImageStore(ImageSettings settings, Path root, BlobStore blobs, LayerStore layers,
+                       MetadataStore metadata) {
+        this.settings = settings;
+        this.root = root;
+        this.containers = root.resolve("containers");
+        this.blobs = blobs;
+        this.layers = layers;
+        this.metadata = metadata;
+        this.rootfsStore = new RootfsStore(containers, layers, locks, lock);
+        this.usage = new StoreUsage(root, containers);
+        this.http = RegistryClient.defaultHttpClient();
+        this.puller = new Puller(new RegistryClient(http, settings.stallTimeout()), blobs, layers, locks);
+    }
+
+    private void load() throws IOException {
+        Files.createDirectories(containers);
+        synchronized (lock) {
             for (ImageRecord record : metadata.load()) {
                 images.put(record.id(), record);
             }
-            rootfsStore.load();
-            this.http = RegistryClient.defaultHttpClient();
-            this.usage = new StoreUsage(root, containers);
-            this.puller = new Puller(new RegistryClient(http, settings.stallTimeout()), blobs, layers, locks);
-            synchronized (lock) {
-                collectGarbage();
-            }
-        } catch (IOException e) {
-            throw BerthException.failed("cannot open image store at " + root + ": " + e.getMessage(), e);
+        }
+        rootfsStore.load();
+        synchronized (lock) {
+            collectGarbage();
         }
     }
 

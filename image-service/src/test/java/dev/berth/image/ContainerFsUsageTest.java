@@ -38,7 +38,7 @@ class ContainerFsUsageTest {
 
     @Test
     void containerFsUsage_upperDirPresent_reportsItOnTheStoreRoot() throws IOException {
-        try (ImageStore store = new ImageStore(new ImageSettings(root, List.of()))) {
+        try (ImageStore store = ImageStore.open(new ImageSettings(root, List.of()))) {
             Path upper = Files.createDirectories(root.resolve("containers").resolve(ID).resolve("upper"));
             Files.write(upper.resolve("written-by-the-container"), new byte[4096]);
 
@@ -53,14 +53,14 @@ class ContainerFsUsageTest {
 
     @Test
     void containerFsUsage_noRootfs_isEmpty() {
-        try (ImageStore store = new ImageStore(new ImageSettings(root, List.of()))) {
+        try (ImageStore store = ImageStore.open(new ImageSettings(root, List.of()))) {
             assertThat(store.containerFsUsage(ID)).isEmpty();
         }
     }
 
     @Test
     void containerFsUsage_escapingId_isRejected() {
-        try (ImageStore store = new ImageStore(new ImageSettings(root, List.of()))) {
+        try (ImageStore store = ImageStore.open(new ImageSettings(root, List.of()))) {
             assertThatThrownBy(() -> store.containerFsUsage("../../etc")).isInstanceOf(IllegalArgumentException.class);
         }
     }

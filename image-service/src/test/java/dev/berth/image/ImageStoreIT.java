@@ -63,7 +63,7 @@ class ImageStoreIT {
     }
 
     private ImageStore open() {
-        return new ImageStore(new ImageSettings(root, List.of(
+        return ImageStore.open(new ImageSettings(root, List.of(
                 new RegistryMirror("registry.k8s.io", List.of(registry.endpoint().toString())))));
     }
 

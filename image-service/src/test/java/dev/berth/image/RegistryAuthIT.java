@@ -113,7 +113,7 @@ class RegistryAuthIT {
     }
 
     private ImageStore store(String front) {
-        return new ImageStore(new ImageSettings(root, List.of(new RegistryMirror("auth.example", List.of(front)))));
+        return ImageStore.open(new ImageSettings(root, List.of(new RegistryMirror("auth.example", List.of(front)))));
     }
 
     @Test

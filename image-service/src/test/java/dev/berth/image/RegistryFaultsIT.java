@@ -82,7 +82,7 @@ class RegistryFaultsIT {
     @BeforeEach
     void setUp() {
         proxy = FaultyProxy.start(registry.endpoint());
-        store = new ImageStore(new ImageSettings(root, List.of(new RegistryMirror(HOST, List.of(proxy.endpoint()))),
+        store = ImageStore.open(new ImageSettings(root, List.of(new RegistryMirror(HOST, List.of(proxy.endpoint()))),
                 false, STALL_TIMEOUT));
     }
 

@@ -16,7 +16,7 @@ class StoreUsageTest {
 
     @Test
     void usage_withKeptLayerTotals_equalsAFullWalk_andForgetsRemovedLayers() throws Exception {
-        try (ImageStore store = new ImageStore(new ImageSettings(root, List.of()))) {
+        try (ImageStore store = ImageStore.open(new ImageSettings(root, List.of()))) {
             Path layer = Files.createDirectories(root.resolve("layers").resolve("ab".repeat(32)).resolve("diff/bin"));
             Files.write(layer.resolve("tool"), new byte[1234]);
             Files.write(root.resolve("layers").resolve("cd".repeat(32)), new byte[0]);
