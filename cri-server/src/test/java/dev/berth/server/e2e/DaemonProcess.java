@@ -1,17 +1,23 @@
 package dev.berth.server.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.berth.cri.v1.ContainerConfig;
 import dev.berth.cri.v1.ContainerStatus;
 import dev.berth.cri.v1.ContainerStatusRequest;
 import dev.berth.cri.v1.CreateContainerRequest;
 import dev.berth.cri.v1.ImageServiceGrpc;
 import dev.berth.cri.v1.ImageSpec;
+import dev.berth.cri.v1.ListPodSandboxRequest;
 import dev.berth.cri.v1.PodSandboxConfig;
 import dev.berth.cri.v1.PodSandboxMetadata;
+import dev.berth.cri.v1.RemovePodSandboxRequest;
 import dev.berth.cri.v1.RunPodSandboxRequest;
 import dev.berth.cri.v1.RuntimeServiceGrpc;
 import dev.berth.cri.v1.StartContainerRequest;
+import dev.berth.cri.v1.StopPodSandboxRequest;
 import dev.berth.cri.v1.VersionRequest;
+import dev.berth.fixtures.Leaks;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
@@ -138,6 +144,36 @@ final class DaemonProcess implements AutoCloseable {
         }
         this.environment = Map.copyOf(environment);
         launch();
+    }
+
+    /** Stops and removes every pod through the daemon; quietly nothing when it does not answer. */
+    void removeEveryPod() {
+        try {
+            for (var pod : runtime().listPodSandbox(ListPodSandboxRequest.getDefaultInstance()).getItemsList()) {
+                runtime().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(pod.getId()).build());
+                runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod.getId())
+                        .build());
+            }
+        } catch (StatusRuntimeException e) {
+            // the daemon is not answering; the checks after it stops say what is left
+        }
+    }
+
+    /**
+     * The end of a test class: removes every pod, stops the daemon, removes the bridge and the cgroup parent
+     * the test's pods used (CNI DEL keeps a bridge by design), and checks that no mount under {@code testDir}
+     * is left.
+     */
+    void shutDown(Path testDir) throws IOException, InterruptedException {
+        try {
+            removeEveryPod();
+            close();
+            assertThat(Leaks.mounts()).as("mounts after the daemon stopped")
+                    .noneMatch(m -> m.startsWith(testDir.toString()));
+        } finally {
+            PodLifecycleIT.run("ip", "link", "del", bridge);
+            PodLifecycleIT.removeCgroupParent(cgroupParent);
+        }
     }
 
     /** Whether the daemon was started with an environment of its own (a failpoint), or is not running. */

@@ -20,7 +20,6 @@ import dev.berth.cri.v1.RemoveImageRequest;
 import dev.berth.cri.v1.RemovePodSandboxRequest;
 import dev.berth.cri.v1.StartContainerRequest;
 import dev.berth.cri.v1.StopPodSandboxRequest;
-import dev.berth.fixtures.Leaks;
 import dev.berth.fixtures.LocalRegistry;
 import dev.berth.fixtures.TestImages;
 import dev.berth.host.Failpoints;
@@ -67,15 +66,9 @@ class FailpointIT {
             if (daemon != null) {
                 daemon.relaunch(Map.of());
                 removeEverything();
-                daemon.close();
-                assertThat(Leaks.mounts()).as("mounts after the daemon stopped")
-                        .noneMatch(m -> m.startsWith(dir.toString()));
+                daemon.shutDown(dir);
             }
         } finally {
-            if (daemon != null) {
-                PodLifecycleIT.run("ip", "link", "del", daemon.bridge);
-                PodLifecycleIT.removeCgroupParent(daemon.cgroupParent);
-            }
             if (registry != null) {
                 registry.close();
             }

@@ -20,7 +20,6 @@ import dev.berth.cri.v1.LinuxContainerConfig;
 import dev.berth.cri.v1.LinuxContainerResources;
 import dev.berth.cri.v1.LinuxContainerSecurityContext;
 import dev.berth.cri.v1.ListImagesRequest;
-import dev.berth.cri.v1.ListPodSandboxRequest;
 import dev.berth.cri.v1.PodSandboxConfig;
 import dev.berth.cri.v1.PullImageRequest;
 import dev.berth.cri.v1.RemovePodSandboxRequest;
@@ -28,7 +27,6 @@ import dev.berth.cri.v1.SecurityProfile;
 import dev.berth.cri.v1.StopPodSandboxRequest;
 import dev.berth.fixtures.HostPrograms;
 import dev.berth.fixtures.LayerBuilder;
-import dev.berth.fixtures.Leaks;
 import dev.berth.fixtures.LocalRegistry;
 import dev.berth.fixtures.TestImages;
 import io.grpc.Status;
@@ -92,15 +90,9 @@ class NodeSafetyIT {
     static void stopDaemon() throws Exception {
         try {
             if (daemon != null) {
-                daemon.close();
-                assertThat(Leaks.mounts()).as("mounts after the daemon stopped")
-                        .noneMatch(m -> m.startsWith(dir.toString()));
+                daemon.shutDown(dir);
             }
         } finally {
-            if (daemon != null) {
-                PodLifecycleIT.run("ip", "link", "del", daemon.bridge);
-                PodLifecycleIT.removeCgroupParent(daemon.cgroupParent);
-            }
             if (registry != null) {
                 registry.close();
             }
@@ -110,11 +102,7 @@ class NodeSafetyIT {
     /** Every test removes its pods; this removes what a failed one left. */
     @AfterEach
     void removeEveryPod() {
-        for (var pod : daemon.runtime().listPodSandbox(ListPodSandboxRequest.getDefaultInstance()).getItemsList()) {
-            daemon.runtime().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(pod.getId()).build());
-            daemon.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod.getId())
-                    .build());
-        }
+        daemon.removeEveryPod();
     }
 
     @Test

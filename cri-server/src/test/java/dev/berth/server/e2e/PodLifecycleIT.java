@@ -87,17 +87,9 @@ class PodLifecycleIT {
     static void stopDaemon() throws Exception {
         try {
             if (daemon != null) {
-                removeEveryPod();
-                daemon.close();
-                assertThat(Leaks.mounts()).as("mounts after the daemon stopped")
-                        .noneMatch(m -> m.startsWith(dir.toString()));
+                daemon.shutDown(dir);
             }
         } finally {
-            if (daemon != null) {
-                // The test's bridge outlives its pods by design (CNI DEL keeps it); remove it here.
-                run("ip", "link", "del", daemon.bridge);
-                removeCgroupParent(daemon.cgroupParent);
-            }
             if (registry != null) {
                 registry.close();
             }
@@ -507,19 +499,6 @@ class PodLifecycleIT {
         String out = new String(process.getInputStream().readAllBytes());
         process.waitFor(30, TimeUnit.SECONDS);
         return out;
-    }
-
-    /** Removes what a failed test left, through the daemon, so that no pod outlives the test run. */
-    private static void removeEveryPod() {
-        try {
-            for (var pod : daemon.runtime().listPodSandbox(ListPodSandboxRequest.getDefaultInstance()).getItemsList()) {
-                daemon.runtime().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(pod.getId()).build());
-                daemon.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder()
-                        .setPodSandboxId(pod.getId()).build());
-            }
-        } catch (StatusRuntimeException e) {
-            // the daemon is not answering; the leak checks after it stops will say what is left
-        }
     }
 
     /** Removes the (empty) cgroup parent the daemon made for pods without one of kubelet's. */
