@@ -20,6 +20,7 @@ import dev.berth.oci.HostFacts;
 import dev.berth.oci.ImageSpec;
 import dev.berth.oci.OciSpecs;
 import dev.berth.runc.ConmonRunc;
+import dev.berth.runc.MemoryLimitRefusedException;
 import dev.berth.runc.OciRuntime;
 import dev.berth.store.JsonStore;
 import dev.berth.store.NameRegistry;
@@ -241,6 +242,10 @@ public final class PodRuntime implements SandboxRuntime {
                 PrivateFiles.write(file,
                         env.json().writeValueAsBytes(OciSpecs.updatedResources(resources, env.host().get())));
                 env.oci().update(id, file);
+            } catch (MemoryLimitRefusedException e) {
+                throw BerthException.failedPrecondition("container " + id + " cannot take the memory limit of "
+                        + resources.getMemoryLimitInBytes() + " bytes now (below its usage, or above its memory+swap"
+                        + " limit): " + e.getMessage(), e);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             } finally {
