@@ -11,7 +11,8 @@ import java.util.Optional;
 
 /**
  * Object ids: 64 hex digits, like containerd's and CRI-O's, and resolution of the unique prefixes crictl
- * users type. Thread-safe.
+ * users type. Every RPC names a pod in {@code pod_sandbox_id} and a container in {@code container_id}, so an
+ * ambiguous prefix is an INVALID_ARGUMENT naming that field. Thread-safe.
  */
 public final class Ids {
 
@@ -34,7 +35,7 @@ public final class Ids {
         }
         List<SandboxInfo> matches = runtime.sandboxes().stream()
                 .filter(s -> s.id().startsWith(idOrPrefix)).toList();
-        return unique(matches, idOrPrefix);
+        return unique(matches, "pod_sandbox_id", idOrPrefix);
     }
 
     /** The container an id or unique id prefix names; empty when none does. Ambiguous prefixes are an error. */
@@ -45,7 +46,7 @@ public final class Ids {
         }
         List<ContainerInfo> matches = runtime.containers().stream()
                 .filter(c -> c.id().startsWith(idOrPrefix)).toList();
-        return unique(matches, idOrPrefix);
+        return unique(matches, "container_id", idOrPrefix);
     }
 
     /** The container an id or unique prefix names; NOT_FOUND when none does. */
@@ -60,10 +61,10 @@ public final class Ids {
                 .orElseThrow(() -> BerthException.notFound("pod sandbox " + idOrPrefix + " not found"));
     }
 
-    private static <T> Optional<T> unique(List<T> matches, String prefix) {
+    private static <T> Optional<T> unique(List<T> matches, String field, String prefix) {
         if (matches.size() > 1) {
-            throw BerthException.invalidArgument("id prefix " + prefix + " is ambiguous: " + matches.size()
-                    + " matches");
+            throw BerthException.invalid(field, "\"" + prefix + "\" is an ambiguous id prefix: " + matches.size()
+                    + " ids start with it");
         }
         return matches.stream().findFirst();
     }

@@ -37,9 +37,22 @@ public abstract sealed class BerthException extends RuntimeException {
             this.field = field;
         }
 
-        /** The offending request field, e.g. {@code config.linux.resources.cpu_shares}. */
+        /** The offending request field, e.g. {@code config.linux.resources.cpu_shares}; null when not known. */
         public String field() {
             return field;
+        }
+
+        /**
+         * The same failure for a request that holds the field under {@code prefix}: with {@code config},
+         * {@code mounts[0].host_path} becomes {@code config.mounts[0].host_path}. A library names the fields of the
+         * message it was given; the handler knows where that message sits in the request. Unchanged when the
+         * field is not known.
+         */
+        public InvalidArgument under(String prefix) {
+            if (field == null || !getMessage().startsWith(field)) {
+                return this;
+            }
+            return new InvalidArgument(prefix + "." + field, prefix + "." + getMessage(), this);
         }
     }
 

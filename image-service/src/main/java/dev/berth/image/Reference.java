@@ -85,7 +85,7 @@ record Reference(String domain, String path, String tag, String digest) {
     }
 
     private static BerthException invalid(String text, String why) {
-        return BerthException.invalidArgument("invalid image reference \"" + text + "\": " + why);
+        return BerthException.invalidArgument("\"" + text + "\" is not an image reference: " + why);
     }
 
     /** {@code domain/path}. */

@@ -70,8 +70,8 @@ final class LinuxSection {
         for (int i = 0; i < devices.size(); i++) {
             Device d = devices.get(i);
             if (!d.getContainerPath().startsWith("/")) {
-                throw BerthException.invalidArgument(
-                        "devices[" + i + "].container_path must be an absolute path: \"" + d.getContainerPath() + "\"");
+                throw BerthException.invalid("devices[" + i + "].container_path",
+                        "must be an absolute path: \"" + d.getContainerPath() + "\"");
             }
             HostDevice h;
             try {
@@ -192,10 +192,10 @@ final class LinuxSection {
         for (Map.Entry<String, String> e : new TreeMap<>(sandbox.getLinux().getSysctlsMap()).entrySet()) {
             String key = e.getKey();
             if (net == NamespaceMode.NODE && key.startsWith("net.")) {
-                throw BerthException.invalidArgument("linux.sysctls[" + key + "] is not allowed with host network");
+                throw BerthException.invalid("linux.sysctls[" + key + "]", "is not allowed with host network");
             }
             if (ipc == NamespaceMode.NODE && isIpcSysctl(key)) {
-                throw BerthException.invalidArgument("linux.sysctls[" + key + "] is not allowed with host IPC");
+                throw BerthException.invalid("linux.sysctls[" + key + "]", "is not allowed with host IPC");
             }
             out.put(key, e.getValue());
         }

@@ -102,17 +102,17 @@ final class Mounts {
     private static Entry criMount(Mount m, int i) {
         String target = m.getContainerPath();
         if (target.isEmpty() || !target.startsWith("/")) {
-            throw BerthException.invalidArgument(
-                    "mounts[" + i + "].container_path must be an absolute path: \"" + target + "\"");
+            throw BerthException.invalid("mounts[" + i + "].container_path",
+                    "must be an absolute path: \"" + target + "\"");
         }
         String source = m.getHostPath();
         if (source.isEmpty() || !source.startsWith("/")) {
-            throw BerthException.invalidArgument(
-                    "mounts[" + i + "].host_path must be an absolute path: \"" + source + "\"");
+            throw BerthException.invalid("mounts[" + i + "].host_path",
+                    "must be an absolute path: \"" + source + "\"");
         }
         if (m.getRecursiveReadOnly()) {
             // needs the "rro" mount option (mount_setattr), which runc only supports from 1.2 on
-            throw BerthException.invalidArgument("mounts[" + i + "].recursive_read_only is not supported");
+            throw BerthException.invalid("mounts[" + i + "].recursive_read_only", "is not supported");
         }
         String propagation = switch (m.getPropagation()) {
             case PROPAGATION_HOST_TO_CONTAINER -> "rslave";

@@ -188,6 +188,25 @@ public final class OciSpecs {
         return ProcessArgs.merge(c, image);
     }
 
+    /**
+     * Checks the pod's sysctls as its containers' specs will carry them, so that a pod whose containers could
+     * never be created is refused when it is run.
+     *
+     * @throws BerthException.InvalidArgument naming {@code linux.sysctls[<key>]}
+     */
+    public static void checkSysctls(PodSandboxConfig sandbox) {
+        LinuxSection.sysctls(sandbox);
+    }
+
+    /**
+     * The field of the container config that names the process's executable, for errors about it:
+     * {@code command[0]}, {@code args[0]} when the image has no entrypoint, or {@code image.image} when the
+     * executable comes from the image's ENTRYPOINT or CMD.
+     */
+    public static String executableField(ContainerConfig c, ImageSpec image) {
+        return ProcessArgs.executableField(c, image);
+    }
+
     private static String cwd(ContainerConfig c, ImageSpec image) {
         if (!c.getWorkingDir().isEmpty()) {
             return c.getWorkingDir();

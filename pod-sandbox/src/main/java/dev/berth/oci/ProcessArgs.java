@@ -22,8 +22,18 @@ final class ProcessArgs {
             args.addAll(c.getArgsList().isEmpty() ? image.cmd() : c.getArgsList());
         }
         if (args.isEmpty()) {
-            throw BerthException.invalidArgument("no command specified");
+            throw BerthException.invalid("command", "is required: the image has no entrypoint or cmd");
         }
         return List.copyOf(args);
+    }
+
+    static String executableField(ContainerConfig c, ImageSpec image) {
+        if (!c.getCommandList().isEmpty()) {
+            return "command[0]";
+        }
+        if (image.entrypoint().isEmpty() && !c.getArgsList().isEmpty()) {
+            return "args[0]";
+        }
+        return "image.image";
     }
 }

@@ -69,13 +69,13 @@ public final class Seccomp {
             case RuntimeDefault -> Optional.of(runtimeDefault(capabilities, arch));
             case Localhost -> {
                 if (localhost == null) {
-                    throw BerthException.invalidArgument(LOCALHOST_FIELD + " " + profile.get().getLocalhostRef()
+                    throw BerthException.invalid(LOCALHOST_FIELD, profile.get().getLocalhostRef()
                             + " was not loaded");
                 }
                 yield Optional.of(fromProfile(localhost));
             }
-            case UNRECOGNIZED -> throw BerthException.invalidArgument("linux.security_context.seccomp.profile_type "
-                    + "is not one of RuntimeDefault, Unconfined, Localhost");
+            case UNRECOGNIZED -> throw BerthException.invalid("linux.security_context.seccomp.profile_type",
+                    "is not one of RuntimeDefault, Unconfined, Localhost");
         };
     }
 
@@ -106,7 +106,7 @@ public final class Seccomp {
      */
     static ObjectNode fromProfile(JsonNode profile) {
         if (!profile.isObject() || !profile.path("defaultAction").isTextual()) {
-            throw BerthException.invalidArgument(LOCALHOST_FIELD + " is not a seccomp profile: no defaultAction");
+            throw BerthException.invalid(LOCALHOST_FIELD, "is not a seccomp profile: no defaultAction");
         }
         ObjectNode seccomp = Json.object();
         seccomp.set("defaultAction", profile.get("defaultAction"));

@@ -47,7 +47,7 @@ public final class Users {
             uid = sc.getRunAsUser().getValue();
             entry = db.user(uid);
         } else if (!sc.getRunAsUsername().isEmpty()) {
-            entry = Optional.of(byName(db, sc.getRunAsUsername(), "run_as_username"));
+            entry = Optional.of(byName(db, sc.getRunAsUsername(), "linux.security_context.run_as_username"));
             uid = entry.get().uid();
         } else {
             String spec = imageUser == null ? "" : imageUser.strip();
@@ -67,7 +67,8 @@ public final class Users {
                 uid = Passwd.id(userPart);
                 entry = db.user(uid);
             } else {
-                entry = Optional.of(byName(db, userPart, "image user"));
+                // the image's USER: the request names the image
+                entry = Optional.of(byName(db, userPart, "image.image"));
                 uid = entry.get().uid();
             }
         }
@@ -87,8 +88,8 @@ public final class Users {
     }
 
     private static Passwd.User byName(Passwd db, String name, String field) {
-        return db.user(name).orElseThrow(() -> BerthException.invalidArgument(
-                field + ": user \"" + name + "\" not found in the image's /etc/passwd"));
+        return db.user(name).orElseThrow(() -> BerthException.invalid(field,
+                "names user \"" + name + "\", who is not in the image's /etc/passwd"));
     }
 
     private static long groupId(Passwd db, String group) {
@@ -96,7 +97,7 @@ public final class Users {
         if (numeric != null) {
             return numeric;
         }
-        return db.group(group).map(Passwd.Group::gid).orElseThrow(() -> BerthException.invalidArgument(
-                "image user: group \"" + group + "\" not found in the image's /etc/group"));
+        return db.group(group).map(Passwd.Group::gid).orElseThrow(() -> BerthException.invalid(
+                "image.image", "has user group \"" + group + "\", which is not in the image's /etc/group"));
     }
 }

@@ -135,7 +135,8 @@ public final class ConmonRunc implements OciRuntime {
                 return pid.get();
             }
             if (monitorGone(l, deadline) && readPid(pidFile(l.bundle())).isEmpty()) {
-                throw new CommandException(argv, 1, runcError(l.bundle()), "container creation failed", null);
+                throw RuncErrors.classifyCreate(new CommandException(argv, 1, runcError(l.bundle()),
+                        "container creation failed", null));
             }
             if (System.nanoTime() > deadline) {
                 throw new CommandException(argv, -1, runcError(l.bundle()), "container not created within "

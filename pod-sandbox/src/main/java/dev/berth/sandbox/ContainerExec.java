@@ -35,7 +35,7 @@ final class ContainerExec {
         checkRunnable(container, command);
         Path bundle = Path.of(container.bundle());
         Path spec = bundle.resolve("exec-" + UUID.randomUUID() + ".json");
-        Duration timeout = timeoutSeconds > 0 ? Duration.ofSeconds(timeoutSeconds) : NO_TIMEOUT;
+        Duration timeout = timeoutSeconds > 0 ? Processes.timeout(timeoutSeconds) : NO_TIMEOUT;
         try {
             PrivateFiles.write(spec, env.json().writeValueAsBytes(processSpec(bundle, command)));
             Captured result = env.oci().exec(container.id(), spec, timeout, MAX_OUTPUT_BYTES);

@@ -25,7 +25,10 @@ import dev.berth.oci.Seccomp;
 import dev.berth.oci.SpecInput;
 import dev.berth.oci.UserSpec;
 import dev.berth.oci.Users;
+import dev.berth.runc.BadExecutableException;
+import dev.berth.runc.BadWorkingDirException;
 import dev.berth.runc.ExitStatus;
+import dev.berth.runc.MemoryLimitRefusedException;
 import dev.berth.runc.OciRuntime;
 import dev.berth.runc.RuncState;
 import dev.berth.store.NameRegistry;
@@ -61,7 +64,7 @@ final class ContainerOps {
             throw BerthException.invalidArgument("invalid container id");
         }
         if (config.getMetadata().getName().isEmpty()) {
-            throw BerthException.invalidArgument("metadata.name must not be empty");
+            throw BerthException.invalid("metadata.name", "must not be empty");
         }
         SandboxRecord sandbox = env.sandboxes().get(sandboxId)
                 .orElseThrow(() -> BerthException.notFound("sandbox" + " " + sandboxId + " not found"));
@@ -117,8 +120,22 @@ final class ContainerOps {
                     + "_" + podConfig.getMetadata().getNamespace() + "_" + podConfig.getMetadata().getUid() + "_"
                     + config.getMetadata().getAttempt();
             undo.add("destroy container", () -> Processes.destroy(env.oci(), id, bundle));
-            long pid = env.oci().create(new OciRuntime.Launch(id, conmonName, bundle, logPath, config.getTty(),
-                    config.getStdin(), !config.getStdinOnce()));
+            long pid;
+            try {
+                pid = env.oci().create(new OciRuntime.Launch(id, conmonName, bundle, logPath, config.getTty(),
+                        config.getStdin(), !config.getStdinOnce()));
+            } catch (BadExecutableException e) {
+                // a command the image does not have is the caller's mistake, not a failure of runc
+                throw BerthException.invalid(OciSpecs.executableField(config, image), "names \""
+                        + e.executable() + "\", which cannot be run in the container: " + e.reason(), e);
+            } catch (BadWorkingDirException e) {
+                if (!e.path().equals(spec.at("/process/cwd").asText())) {
+                    throw e;
+                }
+                throw BerthException.invalid(config.getWorkingDir().isEmpty() ? "image.image" : "working_dir",
+                        "names \"" + e.path() + "\", which cannot be made a directory in the container: "
+                                + e.reason(), e);
+            }
             Failpoints.reached(Step.CREATE_CONTAINER_CREATED);
 
             ContainerRecord rec = new ContainerRecord(id, sandboxId, name, config.toByteArray(), imageId, imageRef,
@@ -161,12 +178,13 @@ final class ContainerOps {
         }
         String ref = profile.get().getLocalhostRef();
         if (!ref.startsWith("/")) {
-            throw BerthException.invalidArgument(Seccomp.LOCALHOST_FIELD + " must be an absolute path, not \"" + ref + "\"");
+            throw BerthException.invalid(Seccomp.LOCALHOST_FIELD, "must be an absolute path, not \"" + ref + "\"");
         }
         try {
             return env.json().readTree(Path.of(ref).toFile());
         } catch (IOException e) {
-            throw BerthException.invalidArgument(Seccomp.LOCALHOST_FIELD + " " + ref + " cannot be read as a seccomp profile: " + e.getMessage());
+            throw BerthException.invalid(Seccomp.LOCALHOST_FIELD, ref + " cannot be read as a seccomp profile: "
+                    + e.getMessage(), e);
         }
     }
 
@@ -175,7 +193,7 @@ final class ContainerOps {
         if (!pod.getLogDirectory().isEmpty() && !c.getLogPath().isEmpty()) {
             Path p = Path.of(pod.getLogDirectory()).resolve(c.getLogPath()).normalize();
             if (!p.startsWith(Path.of(pod.getLogDirectory()).normalize())) {
-                throw BerthException.invalidArgument("log_path must stay inside log_directory");
+                throw BerthException.invalid("log_path", "must stay inside log_directory");
             }
             return p;
         }
@@ -264,6 +282,10 @@ final class ContainerOps {
             PrivateFiles.write(file,
                     env.json().writeValueAsBytes(OciSpecs.updatedResources(resources, env.host().get())));
             env.oci().update(id, file);
+        } catch (MemoryLimitRefusedException e) {
+            throw BerthException.failedPrecondition("container " + id + " cannot take the memory limit of "
+                    + resources.getMemoryLimitInBytes() + " bytes now (below its usage, or above its memory+swap"
+                    + " limit): " + e.getMessage(), e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
@@ -292,7 +314,7 @@ final class ContainerOps {
                 sent = false;
             }
             if (sent) {
-                exit = Processes.awaitExit(env.oci(), id, bundle, Duration.ofSeconds(timeoutSeconds));
+                exit = Processes.awaitExit(env.oci(), id, bundle, Processes.timeout(timeoutSeconds));
             }
         }
         if (exit.isEmpty()) {

@@ -13,6 +13,16 @@ import java.util.Optional;
 final class Processes {
 
     static final Duration KILL_WAIT = Duration.ofSeconds(10);
+    /**
+     * The longest wait a CRI timeout asks for: int64 seconds reach far beyond what a deadline on the nanosecond
+     * clock can hold, and a century is as good as forever for a container.
+     */
+    static final Duration LONGEST_WAIT = Duration.ofDays(36_500);
+
+    /** A CRI timeout in seconds as a wait, at most {@link #LONGEST_WAIT}; {@code seconds} must not be negative. */
+    static Duration timeout(long seconds) {
+        return Duration.ofSeconds(Math.min(seconds, LONGEST_WAIT.toSeconds()));
+    }
 
     private Processes() {
     }

@@ -59,8 +59,9 @@ final class SandboxOps {
             throw BerthException.invalidArgument("invalid sandbox id");
         }
         if (config.getMetadata().getName().isEmpty()) {
-            throw BerthException.invalidArgument("metadata.name must not be empty");
+            throw BerthException.invalid("metadata.name", "must not be empty");
         }
+        OciSpecs.checkSysctls(config);
         if (!"cgroupfs".equals(env.settings().cgroupDriver())) {
             throw BerthException.failedPrecondition("cgroup driver " + env.settings().cgroupDriver() + " is not supported yet");
         }

@@ -462,4 +462,16 @@ class OciSpecsContainerTest {
 
         assertThat(s.at("/linux").has("rootfsPropagation")).isFalse();
     }
+
+    @Test
+    void checkSysctls_ipcSysctlWithHostIpc_invalidNamingTheKey() {
+        PodSandboxConfig pod = sandbox().setLinux(LinuxPodSandboxConfig.newBuilder()
+                .putSysctls("kernel.shm_rmid_forced", "1")
+                .setSecurityContext(LinuxSandboxSecurityContext.newBuilder().setNamespaceOptions(
+                        NamespaceOption.newBuilder().setIpc(NamespaceMode.NODE)))).build();
+
+        assertThatThrownBy(() -> OciSpecs.checkSysctls(pod))
+                .isInstanceOfSatisfying(BerthException.InvalidArgument.class,
+                        e -> assertThat(e.field()).isEqualTo("linux.sysctls[kernel.shm_rmid_forced]"));
+    }
 }

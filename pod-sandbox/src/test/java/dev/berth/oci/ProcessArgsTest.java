@@ -39,9 +39,33 @@ class ProcessArgsTest {
     }
 
     @Test
-    void processArgs_nothingAnywhere_throwsNoCommand() {
+    void processArgs_nothingAnywhere_invalidNamingCommand() {
         assertThatThrownBy(() -> OciSpecs.processArgs(Fixtures.container().build(), ImageSpec.empty()))
-                .isInstanceOf(BerthException.InvalidArgument.class)
-                .hasMessage("no command specified");
+                .isInstanceOfSatisfying(BerthException.InvalidArgument.class,
+                        e -> assertThat(e.field()).isEqualTo("command"))
+                .hasMessageStartingWith("command is required");
+    }
+
+    static Stream<Arguments> executableFieldCases() {
+        List<String> e = List.of("/ep");
+        List<String> cmd = List.of("c1");
+        return Stream.of(
+                // image entrypoint, image cmd, CRI command, CRI args, the field argv[0] comes from
+                Arguments.of(e, cmd, List.of("/bin/sh"), List.of("-c"), "command[0]"),
+                Arguments.of(List.of(), cmd, List.of("/bin/sh"), List.of(), "command[0]"),
+                Arguments.of(List.of(), cmd, List.of(), List.of("a1"), "args[0]"),
+                Arguments.of(e, cmd, List.of(), List.of("a1"), "image.image"),
+                Arguments.of(List.of(), cmd, List.of(), List.of(), "image.image"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("executableFieldCases")
+    void executableField_whereArgvZeroComesFrom_namesThatField(List<String> entrypoint, List<String> imageCmd,
+                                                               List<String> command, List<String> args,
+                                                               String field) {
+        ImageSpec image = new ImageSpec(entrypoint, imageCmd, List.of(), "", "", "");
+        var config = Fixtures.container().addAllCommand(command).addAllArgs(args).build();
+
+        assertThat(OciSpecs.executableField(config, image)).isEqualTo(field);
     }
 }

@@ -66,4 +66,13 @@ class ContainerOpsTest {
         assertThat(ContainerRecord.reasonFor(137, false)).isEqualTo("Error");
         assertThat(ContainerRecord.reasonFor(137, true)).isEqualTo("OOMKilled");
     }
+
+    @Test
+    void timeout_beyondTheNanosecondClock_isACenturyThatDeadlinesCanHold() {
+        java.time.Duration longest = Processes.timeout(Long.MAX_VALUE);
+
+        assertThat(longest).isEqualTo(Processes.LONGEST_WAIT);
+        assertThat(longest.toNanos()).isPositive();
+        assertThat(Processes.timeout(30)).isEqualTo(java.time.Duration.ofSeconds(30));
+    }
 }

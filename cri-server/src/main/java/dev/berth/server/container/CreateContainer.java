@@ -41,8 +41,13 @@ public final class CreateContainer {
             Path rootfs = services.images().mountRootfs(id, image.id());
             undo.add("unmount rootfs", () -> services.images().unmountRootfs(id));
             Failpoints.reached(Step.CREATE_CONTAINER_ROOTFS);
-            services.runtime().createContainer(id, sandbox.id(), config, imageSpec(image.config()), image.id(),
-                    imageRef(image), rootfs);
+            try {
+                services.runtime().createContainer(id, sandbox.id(), config, imageSpec(image.config()), image.id(),
+                        imageRef(image), rootfs);
+            } catch (BerthException.InvalidArgument e) {
+                // the runtime names the fields of the container config it was given
+                throw e.under("config");
+            }
             undo.commit();
         } catch (RuntimeException e) {
             throw undo.rollback(e);
@@ -97,6 +102,7 @@ public final class CreateContainer {
         if (!config.getLogPath().isEmpty()) {
             RequestChecks.relativeFile("config.log_path", config.getLogPath());
         }
+        RequestChecks.environment("config.envs", config.getEnvsList());
         RequestChecks.resources("config.linux.resources", config.getLinux().getResources());
     }
 }

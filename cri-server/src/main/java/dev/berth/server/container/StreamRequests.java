@@ -16,7 +16,8 @@ final class StreamRequests {
     /** At least one stream is wanted, and a terminal (which has one output stream) comes without stderr. */
     static void checkStreams(boolean stdin, boolean stdout, boolean stderr, boolean tty) {
         if (!stdin && !stdout && !stderr) {
-            throw BerthException.invalid("stdin/stdout/stderr", "must not all be false");
+            throw BerthException.invalid("stdout", "must be true when stdin and stderr are false: the call needs"
+                    + " at least one stream");
         }
         if (tty && stderr) {
             throw BerthException.invalid("stderr", "must be false with tty: a terminal has one output stream");

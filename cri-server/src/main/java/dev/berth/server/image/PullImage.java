@@ -6,6 +6,7 @@ import dev.berth.cri.v1.PullImageResponse;
 import dev.berth.host.BerthException;
 import dev.berth.image.Credentials;
 import dev.berth.image.Image;
+import dev.berth.image.ImageStore;
 import dev.berth.server.Services;
 
 /** PullImage: fetches an image from its registry (or the registry's configured mirrors) into the store. */
@@ -21,6 +22,11 @@ public final class PullImage {
         String reference = request.getImage().getImage();
         if (reference.isEmpty()) {
             throw BerthException.invalid("image.image", "is required");
+        }
+        try {
+            ImageStore.normalize(reference);
+        } catch (BerthException.InvalidArgument e) {
+            throw BerthException.invalid("image.image", e.getMessage(), e);
         }
         Credentials credentials = request.hasAuth() ? credentials(request.getAuth()) : null;
         Image image = services.images().pull(reference, credentials);

@@ -37,7 +37,13 @@ public final class RunPodSandbox {
         validate(request);
         PodSandboxConfig config = request.getConfig();
         String id = Ids.newId();
-        SandboxInfo sandbox = services.runtime().createSandbox(id, config, request.getRuntimeHandler());
+        SandboxInfo sandbox;
+        try {
+            sandbox = services.runtime().createSandbox(id, config, request.getRuntimeHandler());
+        } catch (BerthException.InvalidArgument e) {
+            // the runtime names the fields of the pod config it was given
+            throw e.under("config");
+        }
         Cleanup undo = new Cleanup();
         undo.add("remove the pod", () -> SandboxTeardown.remove(services, sandbox));
         try {
@@ -99,8 +105,9 @@ public final class RunPodSandbox {
             throw BerthException.invalid("config.hostname", "is longer than 64 bytes");
         }
         // the hostname and DNS settings become lines of the pod's hosts and resolv.conf
-        RequestChecks.word("config.hostname", config.getHostname());
+        RequestChecks.hostname("config.hostname", config.getHostname());
         RequestChecks.dns("config.dns_config", config.getDnsConfig());
+        RequestChecks.cgroupPath("config.linux.cgroup_parent", config.getLinux().getCgroupParent());
         if (!config.getLogDirectory().isEmpty()) {
             RequestChecks.absolute("config.log_directory", config.getLogDirectory());
         }

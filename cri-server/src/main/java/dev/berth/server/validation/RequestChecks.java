@@ -1,8 +1,8 @@
 package dev.berth.server.validation;
 
-import dev.berth.server.validation.RequestChecks;
 import dev.berth.cri.v1.DNSConfig;
 import dev.berth.cri.v1.HugepageLimit;
+import dev.berth.cri.v1.KeyValue;
 import dev.berth.cri.v1.LinuxContainerResources;
 import dev.berth.host.BerthException;
 import java.util.List;
@@ -22,19 +22,42 @@ public final class RequestChecks {
     private static final Pattern PAGE_SIZE = Pattern.compile("\\d+(KB|MB|GB|TB|PB)");
     /** A cgroup2 file name: {@code memory.high}, {@code cpu.weight}; never a path. */
     private static final Pattern CGROUP_FILE = Pattern.compile("[a-z0-9_]+(\\.[a-z0-9_]+)+");
+    /**
+     * A hostname as hostname(1) sets it in the pod's UTS namespace (RFC 1123): labels of letters, digits and
+     * inner hyphens, joined by dots. A leading hyphen would be read as an option of hostname(1).
+     */
+    private static final Pattern HOSTNAME = Pattern.compile(
+            "[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*");
+    /** The kernel's CFS bandwidth limits, in microseconds: a period of 1 ms to 1 s, a quota of 1 ms to 2^44-1. */
+    private static final long MIN_CFS_MICROS = 1_000;
+    private static final long MAX_CFS_PERIOD_MICROS = 1_000_000;
+    private static final long MAX_CFS_QUOTA_MICROS = (1L << 44) - 1;
+    /** cgroup v1's cpu.shares range, which runc maps onto cgroup v2's cpu.weight; kubelet stays within it. */
+    private static final long MIN_CPU_SHARES = 2;
+    private static final long MAX_CPU_SHARES = 262_144;
 
     private RequestChecks() {
     }
 
     /** The limits of a container, as CreateContainer and UpdateContainerResources take them. */
     public static void resources(String prefix, LinuxContainerResources r) {
-        notNegative(prefix + ".cpu_period", r.getCpuPeriod());
+        // 0 leaves a limit unset; the kernel refuses values outside its ranges, which runc reports as its failure
+        unsetOrWithin(prefix + ".cpu_period", r.getCpuPeriod(), MIN_CFS_MICROS, MAX_CFS_PERIOD_MICROS);
         // -1 is cgroup v1's "no quota", which runc passes on
-        atLeast(prefix + ".cpu_quota", r.getCpuQuota(), -1);
-        notNegative(prefix + ".cpu_shares", r.getCpuShares());
+        if (r.getCpuQuota() != -1) {
+            unsetOrWithin(prefix + ".cpu_quota", r.getCpuQuota(), MIN_CFS_MICROS, MAX_CFS_QUOTA_MICROS);
+        }
+        unsetOrWithin(prefix + ".cpu_shares", r.getCpuShares(), MIN_CPU_SHARES, MAX_CPU_SHARES);
         notNegative(prefix + ".memory_limit_in_bytes", r.getMemoryLimitInBytes());
         // -1 is "unlimited swap"
         atLeast(prefix + ".memory_swap_limit_in_bytes", r.getMemorySwapLimitInBytes(), -1);
+        // the memory+swap limit includes the memory limit: the kernel refuses a total below it
+        if (r.getMemoryLimitInBytes() > 0 && r.getMemorySwapLimitInBytes() > 0
+                && r.getMemorySwapLimitInBytes() < r.getMemoryLimitInBytes()) {
+            throw BerthException.invalid(prefix + ".memory_swap_limit_in_bytes", "must be -1 or at least"
+                    + " memory_limit_in_bytes (" + r.getMemoryLimitInBytes() + "), not "
+                    + r.getMemorySwapLimitInBytes());
+        }
         if (r.getOomScoreAdj() < -1000 || r.getOomScoreAdj() > 1000) {
             throw BerthException.invalid(prefix + ".oom_score_adj",
                     "must be in -1000..1000, not " + r.getOomScoreAdj());
@@ -68,6 +91,41 @@ public final class RequestChecks {
         for (int i = 0; i < dns.getOptionsCount(); i++) {
             word(prefix + ".options[" + i + "]", dns.getOptions(i));
         }
+    }
+
+    /**
+     * A container's environment: runc refuses a NUL byte in a name or value, and a name holding {@code =} would
+     * set another variable than the one it names.
+     */
+    public static void environment(String prefix, List<KeyValue> envs) {
+        for (int i = 0; i < envs.size(); i++) {
+            String key = envs.get(i).getKey();
+            if (key.indexOf('=') >= 0 || key.indexOf('\0') >= 0) {
+                throw BerthException.invalid(prefix + "[" + i + "].key", "must not contain '=' or NUL: \""
+                        + printable(key) + "\"");
+            }
+            if (envs.get(i).getValue().toStringUtf8().indexOf('\0') >= 0) {
+                throw BerthException.invalid(prefix + "[" + i + "].value", "must not contain NUL bytes");
+            }
+        }
+    }
+
+    /** A pod's hostname, empty for the node's. */
+    public static void hostname(String field, String value) {
+        if (!value.isEmpty() && !HOSTNAME.matcher(value).matches()) {
+            throw BerthException.invalid(field, "must be a hostname of letters, digits, inner hyphens and dots"
+                    + " (RFC 1123), not \"" + printable(value) + "\"");
+        }
+    }
+
+    /** A cgroup path under the hierarchies' roots: no {@code .} or {@code ..} segment, no control characters. */
+    public static void cgroupPath(String field, String value) {
+        for (String segment : value.split("/")) {
+            if (segment.equals(".") || segment.equals("..")) {
+                throw BerthException.invalid(field, "must not have . or .. segments: \"" + printable(value) + "\"");
+            }
+        }
+        noControlCharacters(field, value);
     }
 
     /** A single word: no whitespace or control characters (it lands in a line of a file Berth writes). */
@@ -111,6 +169,12 @@ public final class RequestChecks {
     private static void cpuList(String field, String value) {
         if (!value.isEmpty() && !CPU_LIST.matcher(value).matches()) {
             throw BerthException.invalid(field, "must be a list such as 0-3,5, not \"" + printable(value) + "\"");
+        }
+    }
+
+    private static void unsetOrWithin(String field, long value, long min, long max) {
+        if (value != 0 && (value < min || value > max)) {
+            throw BerthException.invalid(field, "must be 0 (unset) or in " + min + ".." + max + ", not " + value);
         }
     }
 

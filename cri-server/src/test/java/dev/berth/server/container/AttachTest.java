@@ -70,7 +70,7 @@ class AttachTest {
     void handle_badRequests_areInvalid() {
         assertInvalid(() -> handler.handle(AttachRequest.newBuilder().setStdout(true).build()), "container_id");
         assertInvalid(() -> handler.handle(AttachRequest.newBuilder().setContainerId(RUNNING).build()),
-                "stdin/stdout/stderr");
+                "stdout");
         assertInvalid(() -> handler.handle(AttachRequest.newBuilder().setContainerId(RUNNING).setTty(true)
                 .setStdout(true).setStderr(true).build()), "stderr");
         assertThat(handedOut).isEmpty();

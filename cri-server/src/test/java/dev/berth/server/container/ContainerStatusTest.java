@@ -91,6 +91,14 @@ class ContainerStatusTest {
     }
 
     @Test
+    void handle_ambiguousPrefix_invalidNamingContainerId() {
+        fakes.runtime().addContainer(CONTAINER, POD, CONFIG, dev.berth.sandbox.ContainerState.RUNNING);
+        fakes.runtime().addContainer("c2".repeat(32), POD, CONFIG, dev.berth.sandbox.ContainerState.RUNNING);
+
+        assertInvalid(() -> handler.handle(request("c")), "container_id");
+    }
+
+    @Test
     void handle_unknownId_notFound() {
         Status status = assertStatus(() -> handler.handle(request("ff".repeat(32))), Status.Code.NOT_FOUND);
 

@@ -5,9 +5,11 @@ import static dev.berth.server.fakes.StatusAssertions.assertStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import com.google.protobuf.ByteString;
 import dev.berth.cri.v1.ContainerConfig;
 import dev.berth.cri.v1.CreateContainerRequest;
 import dev.berth.cri.v1.Int64Value;
+import dev.berth.cri.v1.KeyValue;
 import dev.berth.cri.v1.LinuxContainerConfig;
 import dev.berth.cri.v1.LinuxContainerSecurityContext;
 import dev.berth.cri.v1.Mount;
@@ -172,6 +174,15 @@ class CreateContainerTest {
     }
 
     @Test
+    void handle_nulInAnEnvironmentName_invalidAndNothingMounted() {
+        ContainerConfig config = CriConfigs.container("nginx", TAG).toBuilder()
+                .addEnvs(KeyValue.newBuilder().setKey("nul\0byte").setValue(ByteString.copyFromUtf8("1"))).build();
+
+        assertInvalid(() -> handler.handle(request(POD, config)), "config.envs[0].key");
+        assertThat(fakes.log().all()).isEmpty();
+    }
+
+    @Test
     void handle_missingImage_invalid() {
         ContainerConfig config = CriConfigs.container("nginx", "");
 
@@ -202,5 +213,14 @@ class CreateContainerTest {
         handler.handle(request(POD, config));
 
         assertThat(fakes.log().mutations()).anyMatch(call -> call.startsWith("runtime.createContainer("));
+    }
+
+    @Test
+    void handle_runtimeRefusesAField_invalidNamingItInTheRequestAndRootfsUnmounted() {
+        fakes.runtime().failOn("createContainer", BerthException.invalid("command[0]",
+                "names \"sl\", which cannot be run in the container: executable file not found in $PATH"));
+
+        assertInvalid(() -> handler.handle(request(POD, CriConfigs.container("nginx", TAG))), "config.command[0]");
+        assertThat(fakes.images().mountedContainers()).isEmpty();
     }
 }

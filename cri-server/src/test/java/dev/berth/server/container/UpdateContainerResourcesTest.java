@@ -71,4 +71,15 @@ class UpdateContainerResourcesTest {
         assertInvalid(() -> handler.handle(request(RUNNING).setLinux(LinuxContainerResources.newBuilder()
                 .setMemoryLimitInBytes(-1)).build()), "linux.memory_limit_in_bytes");
     }
+
+    @Test
+    void handle_limitsTheKernelRefuses_invalidNamingTheFieldAndNothingApplied() {
+        assertInvalid(() -> handler.handle(request(RUNNING).setLinux(LinuxContainerResources.newBuilder()
+                .setCpuShares(262_145)).build()), "linux.cpu_shares");
+        assertInvalid(() -> handler.handle(request(RUNNING).setLinux(LinuxContainerResources.newBuilder()
+                .setCpuPeriod(1)).build()), "linux.cpu_period");
+        assertInvalid(() -> handler.handle(request(RUNNING).setLinux(LinuxContainerResources.newBuilder()
+                .setCpuQuota(Long.MAX_VALUE)).build()), "linux.cpu_quota");
+        assertThat(fakes.log().mutations()).isEmpty();
+    }
 }

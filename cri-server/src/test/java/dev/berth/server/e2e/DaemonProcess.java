@@ -223,6 +223,11 @@ final class DaemonProcess implements AutoCloseable {
         }
     }
 
+    /** The channel to the daemon's socket, for calls the generated stubs do not make (any method by descriptor). */
+    io.grpc.Channel channel() {
+        return channel;
+    }
+
     RuntimeServiceGrpc.RuntimeServiceBlockingStub runtime() {
         return RuntimeServiceGrpc.newBlockingStub(channel).withDeadlineAfter(120, TimeUnit.SECONDS);
     }

@@ -72,4 +72,12 @@ class PullImageTest {
         assertInvalid(() -> handler.handle(request("")), "image.image");
         assertThat(fakes.log().all()).isEmpty();
     }
+
+    @Test
+    void handle_notAReference_invalidNamingTheFieldAndNothingPulled() {
+        for (String bad : new String[] {"/etc/passwd", "busybox:bad tag", "Upper", "busybox@sha256:00"}) {
+            assertInvalid(() -> handler.handle(request(bad)), "image.image");
+        }
+        assertThat(fakes.log().all()).isEmpty();
+    }
 }

@@ -89,11 +89,11 @@ class PodSandboxStatusTest {
     }
 
     @Test
-    void handle_ambiguousPrefix_invalid() {
+    void handle_ambiguousPrefix_invalidNamingPodSandboxId() {
         fakes.runtime().addSandbox("ab".repeat(32), CriConfigs.pod("web"));
         fakes.runtime().addSandbox("ac".repeat(32), CriConfigs.pod("db"));
 
-        assertStatus(() -> handler.handle(request("a")), Status.Code.INVALID_ARGUMENT);
+        assertInvalid(() -> handler.handle(request("a")), "pod_sandbox_id");
     }
 
     @Test

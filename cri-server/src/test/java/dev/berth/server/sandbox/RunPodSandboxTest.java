@@ -4,6 +4,7 @@ import static dev.berth.server.fakes.StatusAssertions.assertInvalid;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.berth.cri.v1.LinuxPodSandboxConfig;
 import dev.berth.cri.v1.PodSandboxConfig;
 import dev.berth.cri.v1.PortMapping;
 import dev.berth.cri.v1.Protocol;
@@ -185,5 +186,42 @@ class RunPodSandboxTest {
 
         assertInvalid(() -> handler.handle(request(config)), "config.port_mappings[0].host_port");
         assertThat(fakes.log().all()).isEmpty();
+    }
+
+    @Test
+    void handle_hostnameHostnameToolCannotSet_invalidAndCreatesNothing() {
+        for (String bad : new String[] {"a=b", "-F", "--file=/etc/shadow", "under_score", "trailing.", "a..b",
+                "ünï"}) {
+            assertInvalid(() -> handler.handle(request(CriConfigs.pod("web").toBuilder().setHostname(bad).build())),
+                    "config.hostname");
+        }
+        assertThat(fakes.log().all()).isEmpty();
+    }
+
+    @Test
+    void handle_hostnamesKubeletSends_accepted() {
+        for (String good : new String[] {"web-0", "web-0.nginx.default", "A1", ""}) {
+            String name = "web" + good.hashCode();
+            handler.handle(request(CriConfigs.pod(name).toBuilder().setHostname(good).build()));
+        }
+        assertThat(fakes.runtime().sandboxes()).hasSize(4);
+    }
+
+    @Test
+    void handle_cgroupParentLeavingItsHierarchy_invalidAndCreatesNothing() {
+        PodSandboxConfig config = CriConfigs.pod("web").toBuilder().setLinux(LinuxPodSandboxConfig.newBuilder()
+                .setCgroupParent("/kubepods/../../etc")).build();
+
+        assertInvalid(() -> handler.handle(request(config)), "config.linux.cgroup_parent");
+        assertThat(fakes.log().all()).isEmpty();
+    }
+
+    @Test
+    void handle_runtimeRefusesAField_invalidNamingItInTheRequest() {
+        fakes.runtime().failOn("createSandbox", BerthException.invalid("linux.sysctls[net.ipv4.ip_forward]",
+                "is not allowed with host network"));
+
+        assertInvalid(() -> handler.handle(request(CriConfigs.pod("web"))),
+                "config.linux.sysctls[net.ipv4.ip_forward]");
     }
 }

@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.protobuf.ByteString;
 import dev.berth.cri.v1.DNSConfig;
 import dev.berth.cri.v1.HugepageLimit;
+import dev.berth.cri.v1.KeyValue;
 import dev.berth.cri.v1.LinuxContainerResources;
 import dev.berth.host.BerthException;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,9 +24,17 @@ class RequestChecksTest {
         return Stream.of(
                 Arguments.of(r.clone().setMemoryLimitInBytes(-5), "r.memory_limit_in_bytes"),
                 Arguments.of(r.clone().setCpuShares(-1), "r.cpu_shares"),
+                Arguments.of(r.clone().setCpuShares(1), "r.cpu_shares"),
+                Arguments.of(r.clone().setCpuShares(262_145), "r.cpu_shares"),
+                Arguments.of(r.clone().setCpuPeriod(999), "r.cpu_period"),
+                Arguments.of(r.clone().setCpuPeriod(1_000_001), "r.cpu_period"),
+                Arguments.of(r.clone().setCpuQuota(999), "r.cpu_quota"),
+                Arguments.of(r.clone().setCpuQuota(1L << 44), "r.cpu_quota"),
                 Arguments.of(r.clone().setCpuPeriod(-100), "r.cpu_period"),
                 Arguments.of(r.clone().setCpuQuota(-2), "r.cpu_quota"),
                 Arguments.of(r.clone().setMemorySwapLimitInBytes(-2), "r.memory_swap_limit_in_bytes"),
+                Arguments.of(r.clone().setMemoryLimitInBytes(64 << 20).setMemorySwapLimitInBytes(4096),
+                        "r.memory_swap_limit_in_bytes"),
                 Arguments.of(r.clone().setOomScoreAdj(1001), "r.oom_score_adj"),
                 Arguments.of(r.clone().setCpusetCpus("0-a"), "r.cpuset_cpus"),
                 Arguments.of(r.clone().setCpusetCpus("1,"), "r.cpuset_cpus"),
@@ -48,7 +59,7 @@ class RequestChecksTest {
     void resources_whatKubeletSends_accepted() {
         assertThatCode(() -> RequestChecks.resources("r", LinuxContainerResources.newBuilder()
                 .setCpuPeriod(100000).setCpuQuota(-1).setCpuShares(2).setMemoryLimitInBytes(64 << 20)
-                .setMemorySwapLimitInBytes(-1).setOomScoreAdj(-997).setCpusetCpus("0-1,3").setCpusetMems("0")
+                .setMemorySwapLimitInBytes(64 << 20).setOomScoreAdj(-997).setCpusetCpus("0-1,3").setCpusetMems("0")
                 .addHugepageLimits(HugepageLimit.newBuilder().setPageSize("2MB").setLimit(0))
                 .addHugepageLimits(HugepageLimit.newBuilder().setPageSize("1GB").setLimit(0))
                 .putUnified("memory.high", "max").build())).doesNotThrowAnyException();
@@ -82,5 +93,60 @@ class RequestChecksTest {
     void absolute_relativeWorkingDir_invalid() {
         assertThatThrownBy(() -> RequestChecks.absolute("config.working_dir", "srv"))
                 .hasMessageStartingWith("config.working_dir must be an absolute path");
+    }
+
+    @Test
+    void resources_kernelBounds_accepted() {
+        assertThatCode(() -> RequestChecks.resources("r", LinuxContainerResources.newBuilder()
+                .setCpuPeriod(1_000).setCpuQuota(1_000).setCpuShares(262_144).setMemoryLimitInBytes(64 << 20)
+                .setMemorySwapLimitInBytes(-1).build())).doesNotThrowAnyException();
+        assertThatCode(() -> RequestChecks.resources("r", LinuxContainerResources.newBuilder()
+                .setCpuPeriod(1_000_000).setCpuQuota((1L << 44) - 1).build())).doesNotThrowAnyException();
+    }
+
+    @Test
+    void hostname_notRfc1123_invalid() {
+        for (String bad : new String[] {"-a", "a-", "a_b", "a b", "a.", ".a", "a..b", "ü", "a\nb"}) {
+            assertThatThrownBy(() -> RequestChecks.hostname("config.hostname", bad))
+                    .as(bad).hasMessageStartingWith("config.hostname must be a hostname");
+        }
+    }
+
+    @Test
+    void hostname_namesAndEmpty_accepted() {
+        for (String good : new String[] {"", "a", "web-0", "Web-0.nginx.default.svc", "1.2.3.4", "x".repeat(63)}) {
+            assertThatCode(() -> RequestChecks.hostname("config.hostname", good)).as(good)
+                    .doesNotThrowAnyException();
+        }
+    }
+
+    @Test
+    void cgroupPath_dotDotOrControlCharacters_invalid() {
+        for (String bad : new String[] {"/kubepods/../x", "..", "/a/./b", "/a\nb"}) {
+            assertThatThrownBy(() -> RequestChecks.cgroupPath("config.linux.cgroup_parent", bad)).as(bad)
+                    .hasMessageStartingWith("config.linux.cgroup_parent must not");
+        }
+        assertThatCode(() -> RequestChecks.cgroupPath("c", "/kubepods/burstable/pod1234")).doesNotThrowAnyException();
+        assertThatCode(() -> RequestChecks.cgroupPath("c", "")).doesNotThrowAnyException();
+    }
+
+    @Test
+    void environment_equalsOrNulInNameOrNulInValue_invalidNamingTheEntry() {
+        assertThatThrownBy(() -> RequestChecks.environment("config.envs", List.of(env("A", "1"), env("B=C", "2"))))
+                .hasMessageStartingWith("config.envs[1].key must not contain");
+        assertThatThrownBy(() -> RequestChecks.environment("config.envs", List.of(env("nul\0", "1"))))
+                .hasMessageStartingWith("config.envs[0].key must not contain");
+        assertThatThrownBy(() -> RequestChecks.environment("config.envs", List.of(env("A", "x\0y"))))
+                .hasMessageStartingWith("config.envs[0].value must not contain NUL");
+    }
+
+    @Test
+    void environment_whatKubeletSends_accepted() {
+        assertThatCode(() -> RequestChecks.environment("config.envs", List.of(env("PATH", "/bin:/usr/bin"),
+                env("EMPTY", ""), env("JSON", "{\"a\":\"b=c\"}"), env("UNICODE", "ünï")))).doesNotThrowAnyException();
+    }
+
+    private static KeyValue env(String key, String value) {
+        return KeyValue.newBuilder().setKey(key).setValue(ByteString.copyFromUtf8(value)).build();
     }
 }
