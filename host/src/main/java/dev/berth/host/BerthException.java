@@ -117,6 +117,19 @@ public abstract sealed class BerthException extends RuntimeException {
         };
     }
 
+    /**
+     * A value from a request as an error message shows it: control characters as escapes, at most 64 characters,
+     * so that a hostile value cannot forge lines of a log or flood it.
+     */
+    public static String printable(String value) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < value.length() && b.length() < 64; i++) {
+            char c = value.charAt(i);
+            b.append(Character.isISOControl(c) ? String.format("\\x%02x", (int) c) : String.valueOf(c));
+        }
+        return b.length() < value.length() ? b + "..." : b.toString();
+    }
+
     public static NotFound notFound(String message) {
         return new NotFound(message, null);
     }

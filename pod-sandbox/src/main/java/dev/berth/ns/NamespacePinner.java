@@ -74,6 +74,28 @@ public final class NamespacePinner {
         }
     }
 
+    /**
+     * Sets a sysctl in the pinned namespaces, as {@code sysctl -w} run inside them: a network sysctl in the network
+     * namespace, an IPC one in the IPC namespace. The caller makes sure {@code key} names a sysctl of a namespace
+     * that is pinned; anything else would be set for the node.
+     *
+     * @throws dev.berth.host.CommandException when the kernel refuses the value
+     */
+    public void setSysctl(PinnedNamespaces pins, String key, String value) {
+        List<String> argv = new ArrayList<>();
+        argv.add("nsenter");
+        for (Path p : new Path[] {pins.net(), pins.ipc(), pins.uts()}) {
+            if (p != null) {
+                argv.add("--" + p.getParent().getFileName() + "=" + p);
+            }
+        }
+        if (argv.size() == 1) {
+            throw new IllegalStateException("no namespace of the pod is pinned: " + key + " would be set for the node");
+        }
+        argv.addAll(List.of("--", "sysctl", "-w", key + "=" + value));
+        runner.run(argv, TIMEOUT);
+    }
+
     /** Unpins every namespace file of the set that exists; idempotent. */
     public void unpin(PinnedNamespaces pins) {
         RuntimeException first = null;

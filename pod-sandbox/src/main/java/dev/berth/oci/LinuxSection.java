@@ -13,11 +13,20 @@ import dev.berth.host.BerthException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /** The {@code linux} section of a spec. */
 final class LinuxSection {
+
+    /** The IPC sysctls runc sets in a container's own IPC namespace; fs.mqueue.* are the others. */
+    private static final Set<String> IPC_SYSCTLS = Set.of("kernel.msgmax", "kernel.msgmnb", "kernel.msgmni",
+            "kernel.sem", "kernel.shmall", "kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced");
+    /** Kubernetes' sysctl names, dot-separated. */
+    private static final Pattern SYSCTL_NAME = Pattern.compile(
+            "[a-z0-9]([-_a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-_a-z0-9]*[a-z0-9])?)*");
     static final List<String> MASKED_PATHS = List.of(
             "/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys", "/proc/latency_stats", "/proc/timer_list",
             "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi", "/sys/firmware", "/sys/devices/virtual/powercap");
@@ -72,6 +81,9 @@ final class LinuxSection {
             if (!d.getContainerPath().startsWith("/")) {
                 throw BerthException.invalid("devices[" + i + "].container_path",
                         "must be an absolute path: \"" + d.getContainerPath() + "\"");
+            }
+            if (Mounts.clean(d.getContainerPath()).equals("/")) {
+                throw BerthException.invalid("devices[" + i + "].container_path", "must not be /");
             }
             HostDevice h;
             try {
@@ -182,8 +194,8 @@ final class LinuxSection {
     }
 
     /**
-     * The pod's sysctls. Namespaced sysctls of a namespace the pod shares with the host would change the host,
-     * so they are refused here rather than by runc later with a less helpful message.
+     * The pod's sysctls. Only sysctls of the namespaces the pod has of its own may be set: anything else would
+     * change the node (runc refuses those too, with a less helpful message, and only when a container is made).
      */
     static ObjectNode sysctls(PodSandboxConfig sandbox) {
         NamespaceMode net = sandbox.getLinux().getSecurityContext().getNamespaceOptions().getNetwork();
@@ -191,19 +203,30 @@ final class LinuxSection {
         ObjectNode out = Json.object();
         for (Map.Entry<String, String> e : new TreeMap<>(sandbox.getLinux().getSysctlsMap()).entrySet()) {
             String key = e.getKey();
-            if (net == NamespaceMode.NODE && key.startsWith("net.")) {
-                throw BerthException.invalid("linux.sysctls[" + key + "]", "is not allowed with host network");
+            if (!SYSCTL_NAME.matcher(key).matches()) {
+                throw BerthException.invalid("linux.sysctls", "has \"" + BerthException.printable(key)
+                        + "\", which is not a sysctl name such as net.ipv4.ip_forward");
             }
-            if (ipc == NamespaceMode.NODE && isIpcSysctl(key)) {
-                throw BerthException.invalid("linux.sysctls[" + key + "]", "is not allowed with host IPC");
+            String field = "linux.sysctls[" + key + "]";
+            boolean ipcKey = IPC_SYSCTLS.contains(key) || key.startsWith("fs.mqueue.");
+            boolean netKey = key.startsWith("net.");
+            // the UTS namespace goes with the network one (see NamespacePinner)
+            boolean utsKey = key.equals("kernel.domainname");
+            if (!ipcKey && !netKey && !utsKey) {
+                throw BerthException.invalid(field, "is not a sysctl of the pod's own namespaces: it would change"
+                        + " the node");
+            }
+            if (net == NamespaceMode.NODE && (netKey || utsKey)) {
+                throw BerthException.invalid(field, "is not allowed with host network");
+            }
+            if (ipc == NamespaceMode.NODE && ipcKey) {
+                throw BerthException.invalid(field, "is not allowed with host IPC");
+            }
+            if (e.getValue().chars().anyMatch(Character::isISOControl)) {
+                throw BerthException.invalid(field, "must not contain control characters");
             }
             out.put(key, e.getValue());
         }
         return out;
-    }
-
-    private static boolean isIpcSysctl(String key) {
-        return key.startsWith("fs.mqueue.") || key.startsWith("kernel.shm") || key.startsWith("kernel.msg")
-                || key.equals("kernel.sem");
     }
 }

@@ -105,6 +105,11 @@ final class Mounts {
             throw BerthException.invalid("mounts[" + i + "].container_path",
                     "must be an absolute path: \"" + target + "\"");
         }
+        if (clean(target).equals("/")) {
+            // as Docker refuses it: the image's root filesystem is the container's root
+            throw BerthException.invalid("mounts[" + i + "].container_path",
+                    "must not be /: a mount cannot replace the container's root filesystem");
+        }
         String source = m.getHostPath();
         if (source.isEmpty() || !source.startsWith("/")) {
             throw BerthException.invalid("mounts[" + i + "].host_path",

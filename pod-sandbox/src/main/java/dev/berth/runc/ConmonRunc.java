@@ -3,6 +3,7 @@ package dev.berth.runc;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.host.Captured;
+import dev.berth.host.BerthException;
 import dev.berth.host.CommandException;
 import dev.berth.host.CommandResult;
 import dev.berth.host.CommandRunner;
@@ -115,13 +116,15 @@ public final class ConmonRunc implements OciRuntime {
 
     @Override
     public long create(Launch l) {
+        PrivateFiles.createDirectories(runcRoot);
+        PrivateFiles.createDirectories(exitDir);
+        PrivateFiles.createDirectories(socketDir);
         try {
-            PrivateFiles.createDirectories(runcRoot);
-            PrivateFiles.createDirectories(exitDir);
-            PrivateFiles.createDirectories(socketDir);
             Files.createDirectories(l.logPath().getParent());
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            // the pod's log directory, which kubelet made: something on the host took its place since
+            throw BerthException.failedPrecondition("the log directory " + l.logPath().getParent()
+                    + " cannot be made: " + e, e);
         }
         List<String> argv = conmonArgs(l);
         // conmon writes its "oom" marker into its working directory when the container is OOM-killed;

@@ -7,6 +7,7 @@ import dev.berth.cri.v1.NamespaceOption;
 import dev.berth.cri.v1.PodSandboxConfig;
 import dev.berth.host.BerthException;
 import dev.berth.host.Cleanup;
+import dev.berth.host.CommandException;
 import dev.berth.host.Failpoints;
 import dev.berth.host.Failpoints.Step;
 import dev.berth.host.FileTrees;
@@ -25,6 +26,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /** Sandbox lifecycle steps. Callers hold the sandbox's lock. Thread-safe given that. */
 final class SandboxOps {
@@ -110,6 +113,7 @@ final class SandboxOps {
 
             PinnedNamespaces pins = env.pinner().pin(id, !hostNet, !hostIpc, !hostNet, hostname);
             undo.add("unpin namespaces", () -> env.pinner().unpin(pins));
+            setSysctls(config, pins);
             Failpoints.reached(Step.RUN_POD_NAMESPACES);
 
             String infraId = null;
@@ -152,6 +156,22 @@ final class SandboxOps {
         long pid = env.oci().create(launch);
         env.oci().start(id);
         return pid;
+    }
+
+    /**
+     * Sets the pod's sysctls in its namespaces now, as CRI-O's pinns does, so that a value the kernel refuses fails
+     * RunPodSandbox, naming it, rather than every container of the pod. runc sets them again in each container's
+     * spec, to the same effect.
+     */
+    private void setSysctls(PodSandboxConfig config, PinnedNamespaces pins) {
+        for (Map.Entry<String, String> e : new TreeMap<>(config.getLinux().getSysctlsMap()).entrySet()) {
+            try {
+                env.pinner().setSysctl(pins, e.getKey(), e.getValue());
+            } catch (CommandException refused) {
+                throw BerthException.invalid("linux.sysctls[" + e.getKey() + "]", "cannot be set to \""
+                        + BerthException.printable(e.getValue()) + "\": " + refused.getMessage(), refused);
+            }
+        }
     }
 
     Path infraBundle(String id) {

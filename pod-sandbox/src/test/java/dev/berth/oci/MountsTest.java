@@ -114,4 +114,13 @@ class MountsTest {
         assertThatThrownBy(() -> spec(bind("/x", "")))
                 .isInstanceOf(BerthException.InvalidArgument.class).hasMessageContaining("mounts[0].host_path");
     }
+
+    @Test
+    void container_mountOverTheRoot_rejectedNamingField() {
+        for (String root : new String[] {"/", "//", "/data/..", "/."}) {
+            assertThatThrownBy(() -> spec(bind("/ok", "/h"), bind(root, "/h"))).as(root)
+                    .isInstanceOfSatisfying(BerthException.InvalidArgument.class,
+                            e -> assertThat(e.field()).isEqualTo("mounts[1].container_path"));
+        }
+    }
 }

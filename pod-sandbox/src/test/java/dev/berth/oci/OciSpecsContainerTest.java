@@ -7,6 +7,7 @@ import static dev.berth.oci.Fixtures.env;
 import static dev.berth.oci.Fixtures.input;
 import static dev.berth.oci.Fixtures.sandbox;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -473,5 +474,36 @@ class OciSpecsContainerTest {
         assertThatThrownBy(() -> OciSpecs.checkSysctls(pod))
                 .isInstanceOfSatisfying(BerthException.InvalidArgument.class,
                         e -> assertThat(e.field()).isEqualTo("linux.sysctls[kernel.shm_rmid_forced]"));
+    }
+
+    @Test
+    void checkSysctls_notOfThePodsNamespacesOrMalformed_invalid() {
+        for (String key : new String[] {"vm.swappiness", "kernel.hostname", "../net.x", "net.ipv4.\nx", "Net.x"}) {
+            PodSandboxConfig pod = sandbox().setLinux(LinuxPodSandboxConfig.newBuilder().putSysctls(key, "1")).build();
+
+            assertThatThrownBy(() -> OciSpecs.checkSysctls(pod)).as(key)
+                    .isInstanceOfSatisfying(BerthException.InvalidArgument.class,
+                            e -> assertThat(e.field()).startsWith("linux.sysctls"));
+        }
+    }
+
+    @Test
+    void checkSysctls_controlCharacterInValue_invalidNamingTheKey() {
+        PodSandboxConfig pod = sandbox().setLinux(LinuxPodSandboxConfig.newBuilder()
+                .putSysctls("net.ipv4.ip_unprivileged_port_start", "0\nkernel.x=1")).build();
+
+        assertThatThrownBy(() -> OciSpecs.checkSysctls(pod))
+                .isInstanceOfSatisfying(BerthException.InvalidArgument.class,
+                        e -> assertThat(e.field()).isEqualTo("linux.sysctls[net.ipv4.ip_unprivileged_port_start]"));
+    }
+
+    @Test
+    void checkSysctls_kubeletsSafeSysctls_accepted() {
+        PodSandboxConfig pod = sandbox().setLinux(LinuxPodSandboxConfig.newBuilder()
+                .putSysctls("kernel.shm_rmid_forced", "1").putSysctls("net.ipv4.ip_local_port_range", "1024 65000")
+                .putSysctls("net.ipv4.tcp_syncookies", "1").putSysctls("net.ipv4.ping_group_range", "0 2147483647")
+                .putSysctls("fs.mqueue.msg_max", "20").putSysctls("kernel.domainname", "example")).build();
+
+        assertThatCode(() -> OciSpecs.checkSysctls(pod)).doesNotThrowAnyException();
     }
 }

@@ -76,10 +76,23 @@ public final class CreateContainer {
         if (config.getMetadata().getName().isEmpty()) {
             throw BerthException.invalid("config.metadata.name", "is required");
         }
+        // the name becomes part of conmon's arguments
+        RequestChecks.noControlCharacters("config.metadata.name", config.getMetadata().getName());
         if (config.getImage().getImage().isEmpty()) {
             throw BerthException.invalid("config.image.image", "is required");
         }
         var security = config.getLinux().getSecurityContext();
+        // the OCI spec holds ids as 32-bit numbers
+        if (security.hasRunAsUser()) {
+            RequestChecks.id("config.linux.security_context.run_as_user.value", security.getRunAsUser().getValue());
+        }
+        if (security.hasRunAsGroup()) {
+            RequestChecks.id("config.linux.security_context.run_as_group.value", security.getRunAsGroup().getValue());
+        }
+        for (int i = 0; i < security.getSupplementalGroupsCount(); i++) {
+            RequestChecks.id("config.linux.security_context.supplemental_groups[" + i + "]",
+                    security.getSupplementalGroups(i));
+        }
         // A group without a user is meaningless (the image's user would get an unrelated group): refused, as
         // containerd and CRI-O do.
         if (security.hasRunAsGroup() && !security.hasRunAsUser() && security.getRunAsUsername().isEmpty()) {

@@ -100,6 +100,9 @@ public final class RunPodSandbox {
         if (config.getMetadata().getUid().isEmpty()) {
             throw BerthException.invalid("config.metadata.uid", "is required");
         }
+        RequestChecks.cniArg("config.metadata.name", config.getMetadata().getName());
+        RequestChecks.cniArg("config.metadata.namespace", config.getMetadata().getNamespace());
+        RequestChecks.cniArg("config.metadata.uid", config.getMetadata().getUid());
         // The kernel keeps at most 64 bytes of hostname; longer ones would fail deep inside namespace setup.
         if (config.getHostname().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 64) {
             throw BerthException.invalid("config.hostname", "is longer than 64 bytes");
@@ -109,7 +112,7 @@ public final class RunPodSandbox {
         RequestChecks.dns("config.dns_config", config.getDnsConfig());
         RequestChecks.cgroupPath("config.linux.cgroup_parent", config.getLinux().getCgroupParent());
         if (!config.getLogDirectory().isEmpty()) {
-            RequestChecks.absolute("config.log_directory", config.getLogDirectory());
+            RequestChecks.hostDirectory("config.log_directory", config.getLogDirectory());
         }
         String handler = request.getRuntimeHandler();
         if (!handler.isEmpty() && !services.config().runtime().handlers().contains(handler)) {
@@ -123,6 +126,9 @@ public final class RunPodSandbox {
             }
             if (port.getHostPort() < 0 || port.getHostPort() > 65535) {
                 throw BerthException.invalid("config.port_mappings[" + i + "].host_port", "must be in 0..65535");
+            }
+            if (!port.getHostIp().isEmpty()) {
+                RequestChecks.ipAddress("config.port_mappings[" + i + "].host_ip", port.getHostIp());
             }
         }
         LOG.debug("running pod {}/{}", config.getMetadata().getNamespace(), config.getMetadata().getName());

@@ -5,6 +5,9 @@ import dev.berth.cri.v1.HugepageLimit;
 import dev.berth.cri.v1.KeyValue;
 import dev.berth.cri.v1.LinuxContainerResources;
 import dev.berth.host.BerthException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -28,6 +31,10 @@ public final class RequestChecks {
      */
     private static final Pattern HOSTNAME = Pattern.compile(
             "[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*");
+    private static final long MAX_ID = 0xFFFF_FFFEL;
+    private static final Pattern IPV4 = Pattern.compile(
+            "((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
+    private static final Pattern IPV6_CHARACTERS = Pattern.compile("[0-9A-Fa-f:.]+");
     /** The kernel's CFS bandwidth limits, in microseconds: a period of 1 ms to 1 s, a quota of 1 ms to 2^44-1. */
     private static final long MIN_CFS_MICROS = 1_000;
     private static final long MAX_CFS_PERIOD_MICROS = 1_000_000;
@@ -68,12 +75,12 @@ public final class RequestChecks {
         for (int i = 0; i < huge.size(); i++) {
             if (!PAGE_SIZE.matcher(huge.get(i).getPageSize()).matches()) {
                 throw BerthException.invalid(prefix + ".hugepage_limits[" + i + "].page_size",
-                        "must be a size such as 2MB or 1GB, not \"" + printable(huge.get(i).getPageSize()) + "\"");
+                        "must be a size such as 2MB or 1GB, not \"" + BerthException.printable(huge.get(i).getPageSize()) + "\"");
             }
         }
         for (Map.Entry<String, String> e : r.getUnifiedMap().entrySet()) {
             if (!CGROUP_FILE.matcher(e.getKey()).matches()) {
-                throw BerthException.invalid(prefix + ".unified", "key \"" + printable(e.getKey())
+                throw BerthException.invalid(prefix + ".unified", "key \"" + BerthException.printable(e.getKey())
                         + "\" is not a cgroup file name");
             }
             noControlCharacters(prefix + ".unified[" + e.getKey() + "]", e.getValue());
@@ -102,10 +109,68 @@ public final class RequestChecks {
             String key = envs.get(i).getKey();
             if (key.indexOf('=') >= 0 || key.indexOf('\0') >= 0) {
                 throw BerthException.invalid(prefix + "[" + i + "].key", "must not contain '=' or NUL: \""
-                        + printable(key) + "\"");
+                        + BerthException.printable(key) + "\"");
             }
             if (envs.get(i).getValue().toStringUtf8().indexOf('\0') >= 0) {
                 throw BerthException.invalid(prefix + "[" + i + "].value", "must not contain NUL bytes");
+            }
+        }
+    }
+
+    /** A value CNI plugins get in CNI_ARGS ({@code K=V;K=V}), where {@code ;} or {@code =} would break the list. */
+    public static void cniArg(String field, String value) {
+        if (value.indexOf(';') >= 0 || value.indexOf('=') >= 0) {
+            throw BerthException.invalid(field, "must not contain ';' or '=', which CNI_ARGS cannot carry: \""
+                    + BerthException.printable(value) + "\"");
+        }
+        noControlCharacters(field, value);
+    }
+
+    /** An IPv4 or IPv6 address literal, as CNI's portmap plugin binds a host port to it. */
+    public static void ipAddress(String field, String value) {
+        boolean literal = IPV4.matcher(value).matches()
+                || (value.indexOf(':') >= 0 && IPV6_CHARACTERS.matcher(value).matches() && isIpv6(value));
+        if (!literal) {
+            throw BerthException.invalid(field, "must be an IP address, not \"" + BerthException.printable(value) + "\"");
+        }
+    }
+
+    private static boolean isIpv6(String value) {
+        try {
+            // a string with ':' is parsed as a literal, never looked up; ::ffff:a.b.c.d answers an IPv4 address
+            java.net.InetAddress.getByName(value);
+            return true;
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
+    }
+
+    /** A user or group id as the kernel takes it: 32 bits, without (uid_t) -1, which means "no change". */
+    public static void id(String field, long value) {
+        if (value < 0 || value > MAX_ID) {
+            throw BerthException.invalid(field, "must be an id in 0.." + MAX_ID + ", not " + value);
+        }
+    }
+
+    /**
+     * A directory on the host that Berth may have to make: no name longer than the kernel's 255 bytes, and the
+     * nearest part that exists already a directory (kubelet makes a pod's log directory before it runs the pod).
+     */
+    public static void hostDirectory(String field, String value) {
+        absolute(field, value);
+        Path path = Path.of(value);
+        for (Path name : path) {
+            if (name.toString().getBytes(StandardCharsets.UTF_8).length > 255) {
+                throw BerthException.invalid(field, "has a name longer than 255 bytes");
+            }
+        }
+        for (Path at = path; at != null; at = at.getParent()) {
+            if (Files.exists(at)) {
+                if (!Files.isDirectory(at)) {
+                    throw BerthException.invalid(field, "cannot be a directory: " + BerthException.printable(at.toString())
+                            + " is not one");
+                }
+                return;
             }
         }
     }
@@ -114,7 +179,7 @@ public final class RequestChecks {
     public static void hostname(String field, String value) {
         if (!value.isEmpty() && !HOSTNAME.matcher(value).matches()) {
             throw BerthException.invalid(field, "must be a hostname of letters, digits, inner hyphens and dots"
-                    + " (RFC 1123), not \"" + printable(value) + "\"");
+                    + " (RFC 1123), not \"" + BerthException.printable(value) + "\"");
         }
     }
 
@@ -122,7 +187,7 @@ public final class RequestChecks {
     public static void cgroupPath(String field, String value) {
         for (String segment : value.split("/")) {
             if (segment.equals(".") || segment.equals("..")) {
-                throw BerthException.invalid(field, "must not have . or .. segments: \"" + printable(value) + "\"");
+                throw BerthException.invalid(field, "must not have . or .. segments: \"" + BerthException.printable(value) + "\"");
             }
         }
         noControlCharacters(field, value);
@@ -134,7 +199,7 @@ public final class RequestChecks {
             char c = value.charAt(i);
             if (Character.isWhitespace(c) || Character.isISOControl(c)) {
                 throw BerthException.invalid(field, "must not contain whitespace or control characters: \""
-                        + printable(value) + "\"");
+                        + BerthException.printable(value) + "\"");
             }
         }
     }
@@ -142,12 +207,12 @@ public final class RequestChecks {
     /** A path inside a directory Berth owns or joins: relative, normal, and naming something below it. */
     public static void relativeFile(String field, String value) {
         if (value.startsWith("/") || value.endsWith("/")) {
-            throw BerthException.invalid(field, "must be a relative file name, not \"" + printable(value) + "\"");
+            throw BerthException.invalid(field, "must be a relative file name, not \"" + BerthException.printable(value) + "\"");
         }
         for (String part : value.split("/")) {
             if (part.isEmpty() || part.equals(".") || part.equals("..")) {
                 throw BerthException.invalid(field, "must name a file below its directory, not \""
-                        + printable(value) + "\"");
+                        + BerthException.printable(value) + "\"");
             }
         }
         noControlCharacters(field, value);
@@ -155,12 +220,13 @@ public final class RequestChecks {
 
     public static void absolute(String field, String value) {
         if (!value.startsWith("/")) {
-            throw BerthException.invalid(field, "must be an absolute path, not \"" + printable(value) + "\"");
+            throw BerthException.invalid(field, "must be an absolute path, not \"" + BerthException.printable(value) + "\"");
         }
         noControlCharacters(field, value);
     }
 
-    private static void noControlCharacters(String field, String value) {
+    /** Text without control characters, e.g. a name that becomes an argument of conmon, where NUL cannot go. */
+    public static void noControlCharacters(String field, String value) {
         if (value.chars().anyMatch(Character::isISOControl)) {
             throw BerthException.invalid(field, "must not contain control characters");
         }
@@ -168,7 +234,7 @@ public final class RequestChecks {
 
     private static void cpuList(String field, String value) {
         if (!value.isEmpty() && !CPU_LIST.matcher(value).matches()) {
-            throw BerthException.invalid(field, "must be a list such as 0-3,5, not \"" + printable(value) + "\"");
+            throw BerthException.invalid(field, "must be a list such as 0-3,5, not \"" + BerthException.printable(value) + "\"");
         }
     }
 
@@ -186,15 +252,5 @@ public final class RequestChecks {
         if (value < min) {
             throw BerthException.invalid(field, "must be at least " + min + ", not " + value);
         }
-    }
-
-    /** The value with control characters shown as escapes, at most 64 characters, for an error message. */
-    static String printable(String value) {
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < value.length() && b.length() < 64; i++) {
-            char c = value.charAt(i);
-            b.append(Character.isISOControl(c) ? String.format("\\x%02x", (int) c) : String.valueOf(c));
-        }
-        return b.length() < value.length() ? b + "..." : b.toString();
     }
 }

@@ -223,4 +223,28 @@ class CreateContainerTest {
         assertInvalid(() -> handler.handle(request(POD, CriConfigs.container("nginx", TAG))), "config.command[0]");
         assertThat(fakes.images().mountedContainers()).isEmpty();
     }
+
+    @Test
+    void handle_idsOutsideThirtyTwoBits_invalidAndNothingMounted() {
+        ContainerConfig group = CriConfigs.container("nginx", TAG).toBuilder().setLinux(LinuxContainerConfig
+                .newBuilder().setSecurityContext(LinuxContainerSecurityContext.newBuilder()
+                        .setRunAsUser(Int64Value.newBuilder().setValue(0))
+                        .setRunAsGroup(Int64Value.newBuilder().setValue(-1)))).build();
+        ContainerConfig supplemental = CriConfigs.container("nginx", TAG).toBuilder().setLinux(LinuxContainerConfig
+                .newBuilder().setSecurityContext(LinuxContainerSecurityContext.newBuilder()
+                        .addSupplementalGroups(1L << 32))).build();
+
+        assertInvalid(() -> handler.handle(request(POD, group)), "config.linux.security_context.run_as_group.value");
+        assertInvalid(() -> handler.handle(request(POD, supplemental)),
+                "config.linux.security_context.supplemental_groups[0]");
+        assertThat(fakes.log().all()).isEmpty();
+    }
+
+    @Test
+    void handle_controlCharacterInTheName_invalidAndNothingMounted() {
+        ContainerConfig config = CriConfigs.container("nul\0byte", TAG);
+
+        assertInvalid(() -> handler.handle(request(POD, config)), "config.metadata.name");
+        assertThat(fakes.log().all()).isEmpty();
+    }
 }

@@ -148,11 +148,14 @@ class BadInputIT {
     static void stopDaemon() throws Exception {
         try {
             if (daemon != null) {
-                removeEverything();
-                daemon.close();
-                // every call the daemon answered, for reading a failure after the temporary directory is gone
-                Files.copy(daemon.dir.resolve("berth.log"), Path.of("target", "BadInputIT-berth.log"),
-                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                try {
+                    removeEverything();
+                } finally {
+                    daemon.close();
+                    // every call the daemon answered, for reading a failure after the temporary directory is gone
+                    Files.copy(daemon.dir.resolve("berth.log"), Path.of("target", "BadInputIT-berth.log"),
+                            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
                 assertThat(Leaks.mounts()).as("mounts after the daemon stopped")
                         .noneMatch(m -> m.startsWith(dir.toString()));
             }
@@ -166,6 +169,21 @@ class BadInputIT {
             }
         }
     }
+
+    @SuppressWarnings("unchecked")
+    private static final MethodDescriptor<Message, Message> CREATE_CONTAINER = (MethodDescriptor<Message, Message>)
+            (MethodDescriptor<?, ?>) RuntimeServiceGrpc.getCreateContainerMethod();
+    @SuppressWarnings("unchecked")
+    private static final MethodDescriptor<Message, Message> START_CONTAINER = (MethodDescriptor<Message, Message>)
+            (MethodDescriptor<?, ?>) RuntimeServiceGrpc.getStartContainerMethod();
+
+    /** Calls answered, by RPC and code. */
+    private final Map<String, Map<Status.Code, Integer>> counts = new TreeMap<>();
+    /** Calls answered outside the allowed outcomes, with what was sent. */
+    private final List<String> offenders = new ArrayList<>();
+    /** RPCs Berth does not serve yet: UNIMPLEMENTED is their allowed answer. */
+    private final Set<String> unserved = new java.util.TreeSet<>();
+    private int sent;
 
     /** A real pod and a running container in it, which the base requests name. */
     private record Target(PodSandboxConfig pod, String podId, String containerId) {
@@ -183,11 +201,7 @@ class BadInputIT {
         Files.createDirectories(dir.resolve("mount-source"));
         List<MethodDescriptor<Message, Message>> methods = methods();
         Random order = new Random(SEED);
-        Map<String, Map<Status.Code, Integer>> counts = new TreeMap<>();
-        List<String> offenders = new ArrayList<>();
-        Set<String> unserved = new java.util.TreeSet<>();
         int created = 0;
-        int sent = 0;
 
         for (int round = 0; round < ROUNDS; round++) {
             Target target = startTarget(round);
@@ -207,18 +221,18 @@ class BadInputIT {
                 String name = method.getBareMethodName();
                 RequestMutator.Mutated<Message> mutated = mutator.mutate(base(bases, method));
                 Message request = unique(name, mutated.request(), base(bases, method), sent);
-                Outcome outcome = call(method, request);
-                sent++;
-                counts.computeIfAbsent(name, n -> new EnumMap<>(Status.Code.class))
-                        .merge(outcome.code(), 1, Integer::sum);
-                if (outcome.response() instanceof RunPodSandboxResponse
-                        || outcome.response() instanceof CreateContainerResponse) {
+                Outcome outcome = send(method, request, mutated.changes());
+                if (outcome.response() instanceof RunPodSandboxResponse response) {
                     created++;
+                    runContainerIn(response.getPodSandboxId(), ((RunPodSandboxRequest) request).getConfig(),
+                            mutated.changes());
                 }
-                String problem = problem(name, request.getDescriptorForType(), outcome, unserved);
-                if (problem != null) {
-                    offenders.add(name + " answered " + problem + "\n    changes: " + mutated.changes()
-                            + "\n    request: " + cut(TextFormat.printer().shortDebugString(request), 600));
+                if (outcome.response() instanceof CreateContainerResponse response) {
+                    // kubelet starts what it created: a mistake CreateContainer let through must not fail there
+                    created++;
+                    send(START_CONTAINER, StartContainerRequest.newBuilder()
+                            .setContainerId(response.getContainerId()).build(),
+                            List.of("start of a container of CreateContainer with " + mutated.changes()));
                 }
                 if (outcome.code() == Status.Code.UNAVAILABLE && !name.equals("PullImage")) {
                     break;
@@ -226,7 +240,9 @@ class BadInputIT {
             }
             assertThat(daemonAnswers()).as("the daemon answers Version after round " + round + "; offenders:\n"
                     + report(offenders) + "\nlog:\n" + tail(daemon.log())).isTrue();
-            removeEverything();
+            for (String failure : removeEverything()) {
+                offenders.add("removing what round " + round + " made: " + failure);
+            }
             if (!imagePresent()) {
                 offenders.add("the test image " + IMAGE + " was removed in round " + round);
                 daemon.images().pullImage(PullImageRequest.newBuilder()
@@ -254,6 +270,41 @@ class BadInputIT {
         PodLifecycleIT.assertNothingLeaked(daemon, dir);
         assertThat(daemon.log().lines().filter(line -> line.contains(" ERROR ")).limit(20).toList())
                 .as("errors in the daemon's log").isEmpty();
+    }
+
+    /**
+     * Creates and starts a container in a pod a mutated RunPodSandbox made, as kubelet would: a mistake
+     * RunPodSandbox let through must not fail there. Skipped when the pod's log directory is outside the test's,
+     * where the container's log file would stay behind on the host.
+     */
+    private void runContainerIn(String podId, PodSandboxConfig pod, List<String> changes) {
+        if (!Path.of(pod.getLogDirectory()).normalize().startsWith(dir)) {
+            return;
+        }
+        List<String> context = List.of("a container in a pod of RunPodSandbox with " + changes);
+        Outcome made = send(CREATE_CONTAINER, CreateContainerRequest.newBuilder().setPodSandboxId(podId)
+                .setSandboxConfig(pod).setConfig(ContainerConfig.newBuilder()
+                        .setMetadata(ContainerMetadata.newBuilder().setName("in-pod"))
+                        .setImage(ImageSpec.newBuilder().setImage(IMAGE))
+                        .addCommand("sleep").addArgs("600").setLogPath("in-pod.log")).build(), context);
+        if (made.response() instanceof CreateContainerResponse container) {
+            send(START_CONTAINER, StartContainerRequest.newBuilder().setContainerId(container.getContainerId())
+                    .build(), context);
+        }
+    }
+
+    /** Sends one request, counts the answer and records it when it is not allowed. */
+    private Outcome send(MethodDescriptor<Message, Message> method, Message request, List<String> changes) {
+        String name = method.getBareMethodName();
+        Outcome outcome = call(method, request);
+        sent++;
+        counts.computeIfAbsent(name, n -> new EnumMap<>(Status.Code.class)).merge(outcome.code(), 1, Integer::sum);
+        String problem = problem(name, request.getDescriptorForType(), outcome, unserved);
+        if (problem != null) {
+            offenders.add(name + " answered " + problem + "\n    changes: " + changes
+                    + "\n    request: " + cut(TextFormat.printer().shortDebugString(request), 600));
+        }
+        return outcome;
     }
 
     /**
@@ -501,16 +552,30 @@ class BadInputIT {
                 .setImage(ImageSpec.newBuilder().setImage(IMAGE)).build()).hasImage();
     }
 
-    /** Removes every pod and container, those the mutated requests made and the round's own. */
-    private static void removeEverything() {
+    /**
+     * Removes every pod and container, those the mutated requests made and the round's own, going on past
+     * failures; returns them.
+     */
+    private static List<String> removeEverything() {
         var runtime = daemon.runtime();
+        List<String> failures = new ArrayList<>();
         for (var container : runtime.listContainers(ListContainersRequest.getDefaultInstance()).getContainersList()) {
-            runtime.removeContainer(RemoveContainerRequest.newBuilder().setContainerId(container.getId()).build());
+            try {
+                runtime.removeContainer(RemoveContainerRequest.newBuilder().setContainerId(container.getId()).build());
+            } catch (StatusRuntimeException e) {
+                failures.add("RemoveContainer " + container.getId() + " answered " + e.getStatus());
+            }
         }
         for (var pod : runtime.listPodSandbox(ListPodSandboxRequest.getDefaultInstance()).getItemsList()) {
-            runtime.stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(pod.getId()).build());
-            runtime.removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod.getId()).build());
+            try {
+                runtime.stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(pod.getId()).build());
+                runtime.removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod.getId()).build());
+            } catch (StatusRuntimeException e) {
+                failures.add("removing pod " + pod.getId() + " (" + pod.getMetadata() + ") answered "
+                        + e.getStatus());
+            }
         }
+        return failures;
     }
 
     private static String report(List<String> offenders) {

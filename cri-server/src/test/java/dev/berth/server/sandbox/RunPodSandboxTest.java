@@ -16,7 +16,10 @@ import dev.berth.sandbox.SandboxState;
 import dev.berth.server.fakes.CriConfigs;
 import dev.berth.server.fakes.FakeSandboxRuntime;
 import dev.berth.server.fakes.Fakes;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class RunPodSandboxTest {
 
@@ -223,5 +226,33 @@ class RunPodSandboxTest {
 
         assertInvalid(() -> handler.handle(request(CriConfigs.pod("web"))),
                 "config.linux.sysctls[net.ipv4.ip_forward]");
+    }
+
+    @Test
+    void handle_namesCniArgsCannotCarry_invalidAndCreatesNothing() {
+        PodSandboxConfig web = CriConfigs.pod("web");
+        assertInvalid(() -> handler.handle(request(web.toBuilder().setMetadata(web.getMetadata().toBuilder()
+                .setNamespace("a=b")).build())), "config.metadata.namespace");
+        assertInvalid(() -> handler.handle(request(web.toBuilder().setMetadata(web.getMetadata().toBuilder()
+                .setName("a;b")).build())), "config.metadata.name");
+        assertThat(fakes.log().all()).isEmpty();
+    }
+
+    @Test
+    void handle_hostIpNotAnAddress_invalidAndCreatesNothing() {
+        PodSandboxConfig config = CriConfigs.pod("web").toBuilder().addPortMappings(PortMapping.newBuilder()
+                .setContainerPort(80).setHostPort(8080).setHostIp("example.com")).build();
+
+        assertInvalid(() -> handler.handle(request(config)), "config.port_mappings[0].host_ip");
+        assertThat(fakes.log().all()).isEmpty();
+    }
+
+    @Test
+    void handle_logDirectoryBelowAFile_invalidAndCreatesNothing(@TempDir Path tmp) throws java.io.IOException {
+        Path file = Files.createFile(tmp.resolve("file"));
+        PodSandboxConfig config = CriConfigs.pod("web").toBuilder().setLogDirectory(file + "/logs").build();
+
+        assertInvalid(() -> handler.handle(request(config)), "config.log_directory");
+        assertThat(fakes.log().all()).isEmpty();
     }
 }

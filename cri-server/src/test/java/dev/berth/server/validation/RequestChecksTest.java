@@ -10,9 +10,12 @@ import dev.berth.cri.v1.HugepageLimit;
 import dev.berth.cri.v1.KeyValue;
 import dev.berth.cri.v1.LinuxContainerResources;
 import dev.berth.host.BerthException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -148,5 +151,58 @@ class RequestChecksTest {
 
     private static KeyValue env(String key, String value) {
         return KeyValue.newBuilder().setKey(key).setValue(ByteString.copyFromUtf8(value)).build();
+    }
+
+    @Test
+    void cniArg_separatorsOrControlCharacters_invalid() {
+        for (String bad : new String[] {"a=b", "a;b", "a\nb"}) {
+            assertThatThrownBy(() -> RequestChecks.cniArg("config.metadata.name", bad)).as(bad)
+                    .hasMessageStartingWith("config.metadata.name must not contain");
+        }
+        assertThatCode(() -> RequestChecks.cniArg("c", "web-0.nginx")).doesNotThrowAnyException();
+        assertThatCode(() -> RequestChecks.cniArg("c", "5c3e0a7e-1b7f-4b4e-9c33-0e5b4a1f2d10"))
+                .doesNotThrowAnyException();
+    }
+
+    @Test
+    void ipAddress_literals_acceptedAndOthersInvalid() {
+        for (String good : new String[] {"0.0.0.0", "10.1.2.255", "::", "::1", "fd00::1:2", "::ffff:10.0.0.1"}) {
+            assertThatCode(() -> RequestChecks.ipAddress("f", good)).as(good).doesNotThrowAnyException();
+        }
+        for (String bad : new String[] {"256.1.1.1", "1.2.3", "localhost", "example.com", "a=b", "1.2.3.4\n", ":::"}) {
+            assertThatThrownBy(() -> RequestChecks.ipAddress("f", bad)).as(bad)
+                    .hasMessageStartingWith("f must be an IP address");
+        }
+    }
+
+    @Test
+    void id_outsideTheKernelsRange_invalid() {
+        for (long bad : new long[] {-1, 0xFFFF_FFFFL, Long.MAX_VALUE}) {
+            assertThatThrownBy(() -> RequestChecks.id("run_as_user.value", bad)).as("" + bad)
+                    .hasMessageStartingWith("run_as_user.value must be an id");
+        }
+        assertThatCode(() -> RequestChecks.id("f", 0)).doesNotThrowAnyException();
+        assertThatCode(() -> RequestChecks.id("f", 65534)).doesNotThrowAnyException();
+    }
+
+    @Test
+    void hostDirectory_fileInTheWayOrOverlongName_invalid(@TempDir Path tmp) throws java.io.IOException {
+        Path file = Files.createFile(tmp.resolve("file"));
+
+        assertThatThrownBy(() -> RequestChecks.hostDirectory("config.log_directory", file.toString()))
+                .hasMessageStartingWith("config.log_directory cannot be a directory");
+        assertThatThrownBy(() -> RequestChecks.hostDirectory("config.log_directory", file + "/below/it"))
+                .hasMessageStartingWith("config.log_directory cannot be a directory");
+        assertThatThrownBy(() -> RequestChecks.hostDirectory("config.log_directory", tmp + "/" + "x".repeat(256)))
+                .hasMessageStartingWith("config.log_directory has a name longer than 255 bytes");
+        assertThatThrownBy(() -> RequestChecks.hostDirectory("config.log_directory", "relative"))
+                .hasMessageStartingWith("config.log_directory must be an absolute path");
+    }
+
+    @Test
+    void hostDirectory_existingOrMakeable_accepted(@TempDir Path tmp) {
+        assertThatCode(() -> RequestChecks.hostDirectory("f", tmp.toString())).doesNotThrowAnyException();
+        assertThatCode(() -> RequestChecks.hostDirectory("f", tmp + "/pods/ns_name_uid")).doesNotThrowAnyException();
+        assertThat(tmp.resolve("pods")).as("nothing made").doesNotExist();
     }
 }
