@@ -15,6 +15,7 @@ import dev.berth.sandbox.SandboxRuntime;
 import dev.berth.server.config.BerthConfig;
 import dev.berth.server.grpc.GrpcServer;
 import dev.berth.server.metrics.Metrics;
+import dev.berth.server.sandbox.RunPodSandbox;
 import dev.berth.server.streaming.StreamingServer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -123,7 +124,11 @@ public final class Daemon implements AutoCloseable {
      * that no longer exist are deleted.
      */
     private void recover(Services services) {
-        runtime.recover();
+        runtime.recover(sandbox -> {
+            if (sandbox.netnsPath() != null) {
+                services.network().detach(RunPodSandbox.networkRequest(sandbox));
+            }
+        });
         Set<String> containers = runtime.containers().stream().map(ContainerInfo::id).collect(Collectors.toSet());
         for (String id : images.mountedContainers()) {
             if (!containers.contains(id)) {

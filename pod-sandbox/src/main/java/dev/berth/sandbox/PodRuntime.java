@@ -86,9 +86,10 @@ public final class PodRuntime implements SandboxRuntime {
      * Reloads stored state, reconciles it with the host and removes half-made leftovers. Warns once about limits
      * the host's cgroups cannot apply.
      */
-    public void recover() {
+    @Override
+    public void recover(java.util.function.Consumer<SandboxInfo> beforeRemovingUnfinished) {
         env.host().get().cgroups().ignoredLimits().forEach(line -> log.warn("{}", line));
-        new Recovery(env, containerOps, sandboxOps).run();
+        new Recovery(env, containerOps, sandboxOps, beforeRemovingUnfinished).run();
         Path exits = env.settings().stateDir().resolve("exits");
         PrivateFiles.createDirectories(exits);
         try {

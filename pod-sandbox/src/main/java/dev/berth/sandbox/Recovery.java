@@ -24,11 +24,14 @@ final class Recovery {
     private final Env env;
     private final ContainerOps containers;
     private final SandboxOps sandboxOps;
+    private final java.util.function.Consumer<SandboxInfo> beforeRemovingUnfinished;
 
-    Recovery(Env env, ContainerOps containers, SandboxOps sandboxOps) {
+    Recovery(Env env, ContainerOps containers, SandboxOps sandboxOps,
+             java.util.function.Consumer<SandboxInfo> beforeRemovingUnfinished) {
         this.env = env;
         this.containers = containers;
         this.sandboxOps = sandboxOps;
+        this.beforeRemovingUnfinished = beforeRemovingUnfinished;
     }
 
     void run() {
@@ -38,8 +41,13 @@ final class Recovery {
             env.sandboxNames().reserve(s.name(), s.id());
             if (!s.setUp()) {
                 // RunPodSandbox never answered for it: kubelet does not know the pod, which is garbage. Its
-                // network attachment, if CNI ADD ran, goes with the attachments of vanished pods.
+                // network is detached first, while its network namespace is still there.
                 log.info("removing sandbox {}, whose creation did not finish", s.id());
+                try {
+                    beforeRemovingUnfinished.accept(s.toInfo());
+                } catch (RuntimeException e) {
+                    log.warn("cannot detach the network of unfinished sandbox {}: {}", s.id(), e.getMessage());
+                }
                 try {
                     sandboxOps.remove(s.id());
                     sandboxes.remove(s);

@@ -22,7 +22,17 @@ import java.util.Optional;
 public interface SandboxRuntime extends AutoCloseable {
 
     /** Reloads stored state, reconciles it with the host and removes half-made leftovers. Call once before use. */
-    void recover();
+    default void recover() {
+        recover(sandbox -> {
+        });
+    }
+
+    /**
+     * As {@link #recover()}, calling {@code beforeRemovingUnfinished} with each sandbox whose creation never
+     * finished, while its namespaces are still pinned, before it is removed: the caller detaches its network
+     * there, since a CNI DEL without the network namespace cannot undo everything ADD did.
+     */
+    void recover(java.util.function.Consumer<SandboxInfo> beforeRemovingUnfinished);
 
     /**
      * Reserves the pod's name, pins its namespaces (no network namespace when the pod uses the host's network,

@@ -62,7 +62,8 @@ public final class RunPodSandbox {
         return RunPodSandboxResponse.newBuilder().setPodSandboxId(id).build();
     }
 
-    static PodNetworkRequest networkRequest(SandboxInfo sandbox) {
+    /** The network request of a pod, as RunPodSandbox attached it and its teardown detaches it. */
+    public static PodNetworkRequest networkRequest(SandboxInfo sandbox) {
         PodSandboxConfig config = sandbox.config();
         List<dev.berth.network.PortMapping> ports = new ArrayList<>();
         for (PortMapping port : config.getPortMappingsList()) {

@@ -108,10 +108,16 @@ final class DaemonProcess implements AutoCloseable {
         command.add(config.toString());
     }
 
-    /** A 10.x.77.0/24 prefix that no interface on this machine uses, e.g. a bridge left by another run. */
+    /**
+     * A 10.x.77.0/24 prefix that no interface and no NAT rule on this machine uses (a bridge or rule another run
+     * left), so that the leak checks see only this test's.
+     */
     private static String freeSubnetPrefix(Random random) throws IOException {
         Process ip = new ProcessBuilder("ip", "-4", "-o", "addr", "show").redirectErrorStream(true).start();
         String addresses = new String(ip.getInputStream().readAllBytes());
+        Process nat = new ProcessBuilder("iptables-save", "-t", "nat").redirectErrorStream(true).start();
+        addresses += new String(nat.getInputStream().readAllBytes()).replace("-s ", " ").replace("-d ", " ")
+                .replace("--to-destination ", " ");
         for (int attempt = 0; attempt < 100; attempt++) {
             String prefix = "10." + (200 + random.nextInt(50)) + ".77.";
             if (!addresses.contains(" " + prefix)) {

@@ -405,7 +405,8 @@ class PodLifecycleIT {
                 .setResources(LinuxContainerResources.newBuilder().setCpusetCpus("zero"))));
         bad.put("config.working_dir", sleeper().setWorkingDir("relative/dir"));
         bad.put("config.log_path", sleeper().setLogPath("."));
-        bad.put("devices[0].host_path", sleeper().addDevices(Device.newBuilder().setHostPath("/dev/no-such-device")
+        bad.put("config.devices[0].host_path", sleeper().addDevices(Device.newBuilder()
+                .setHostPath("/dev/no-such-device")
                 .setContainerPath("/dev/x").setPermissions("rwm")));
         for (Map.Entry<String, ContainerConfig.Builder> c : bad.entrySet()) {
             ContainerConfig config = c.getValue().setImage(ImageSpec.newBuilder().setImage(IMAGE)).build();
@@ -458,6 +459,8 @@ class PodLifecycleIT {
                 assertThat(files.filter(Files::isRegularFile).toList()).as("pinned namespaces").isEmpty();
             }
         }
+        assertThat(output("iptables-save", "-t", "nat")).as("NAT rules of the test's pod subnet (masquerading,"
+                + " host ports)").doesNotContain(daemon.subnetPrefix);
         assertThat(output("ip", "-o", "link", "show", "master", daemon.bridge)).as("veths on the pod bridge")
                 .satisfiesAnyOf(out -> assertThat(out).isBlank(),
                         out -> assertThat(out).as("no bridge yet").contains("does not exist"));

@@ -130,7 +130,7 @@ public final class FakeSandboxRuntime implements SandboxRuntime {
     }
 
     @Override
-    public synchronized void recover() {
+    public synchronized void recover(java.util.function.Consumer<SandboxInfo> beforeRemovingUnfinished) {
         call("recover", false);
     }
 
