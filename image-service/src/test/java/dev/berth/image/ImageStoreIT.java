@@ -36,7 +36,6 @@ class ImageStoreIT {
 
     @TempDir
     Path root;
-    Set<String> mountsBefore;
     ImageStore store;
 
     @BeforeAll
@@ -58,7 +57,6 @@ class ImageStoreIT {
 
     @BeforeEach
     void setUp() {
-        mountsBefore = Leaks.mounts();
         store = open();
     }
 
@@ -73,7 +71,7 @@ class ImageStoreIT {
             store.unmountRootfs(container);
         }
         store.close();
-        assertThat(Leaks.mounts()).isEqualTo(mountsBefore);
+        assertThat(Leaks.mounts()).as("mounts of the store").noneMatch(m -> m.startsWith(root.toString()));
     }
 
     private static List<Path> entries(Path dir) throws Exception {
@@ -124,7 +122,7 @@ class ImageStoreIT {
 
         store.unmountRootfs("c1");
         store.unmountRootfs("c1");
-        assertThat(Leaks.mounts()).isEqualTo(mountsBefore);
+        assertThat(Leaks.mounts()).as("mounts of the store").noneMatch(m -> m.startsWith(root.toString()));
         assertThat(store.mountedContainers()).isEmpty();
         assertThat(entries(root.resolve("containers"))).isEmpty();
 
