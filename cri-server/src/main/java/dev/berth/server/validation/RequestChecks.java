@@ -32,6 +32,8 @@ public final class RequestChecks {
     private static final Pattern HOSTNAME = Pattern.compile(
             "[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*");
     private static final long MAX_ID = 0xFFFF_FFFEL;
+    /** The kernel's NAME_MAX: no file name may be longer. */
+    private static final int MAX_NAME_BYTES = 255;
     private static final Pattern IPV4 = Pattern.compile(
             "((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
     private static final Pattern IPV6_CHARACTERS = Pattern.compile("[0-9A-Fa-f:.]+");
@@ -160,8 +162,8 @@ public final class RequestChecks {
         absolute(field, value);
         Path path = Path.of(value);
         for (Path name : path) {
-            if (name.toString().getBytes(StandardCharsets.UTF_8).length > 255) {
-                throw BerthException.invalid(field, "has a name longer than 255 bytes");
+            if (name.toString().getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
+                throw BerthException.invalid(field, "has a name longer than " + MAX_NAME_BYTES + " bytes");
             }
         }
         for (Path at = path; at != null; at = at.getParent()) {
@@ -213,6 +215,9 @@ public final class RequestChecks {
             if (part.isEmpty() || part.equals(".") || part.equals("..")) {
                 throw BerthException.invalid(field, "must name a file below its directory, not \""
                         + BerthException.printable(value) + "\"");
+            }
+            if (part.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
+                throw BerthException.invalid(field, "has a name longer than " + MAX_NAME_BYTES + " bytes");
             }
         }
         noControlCharacters(field, value);
