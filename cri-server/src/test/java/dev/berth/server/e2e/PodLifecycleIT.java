@@ -413,7 +413,7 @@ class PodLifecycleIT {
                 .setResources(LinuxContainerResources.newBuilder().setCpusetCpus("zero"))));
         bad.put("config.working_dir", sleeper().setWorkingDir("relative/dir"));
         bad.put("config.log_path", sleeper().setLogPath("."));
-        bad.put("devices[0].host_path", sleeper().addDevices(Device.newBuilder().setHostPath("/dev/no-such-device")
+        bad.put("config.devices[0].host_path", sleeper().addDevices(Device.newBuilder().setHostPath("/dev/no-such-device")
                 .setContainerPath("/dev/x").setPermissions("rwm")));
         for (Map.Entry<String, ContainerConfig.Builder> c : bad.entrySet()) {
             ContainerConfig config = c.getValue().setImage(ImageSpec.newBuilder().setImage(IMAGE)).build();
