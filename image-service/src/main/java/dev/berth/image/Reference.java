@@ -85,7 +85,8 @@ record Reference(String domain, String path, String tag, String digest) {
     }
 
     private static BerthException invalid(String text, String why) {
-        return BerthException.invalidArgument("\"" + text + "\" is not an image reference: " + why);
+        return BerthException.invalidArgument("\"" + BerthException.printable(String.valueOf(text))
+                + "\" is not an image reference: " + why);
     }
 
     /** {@code domain/path}. */

@@ -28,7 +28,8 @@ record HostDevice(String type, long major, long minor, int mode, long uid, long 
             String type = switch (mode & 0170000) {
                 case 0020000 -> "c";
                 case 0060000 -> "b";
-                default -> throw BerthException.invalidArgument(path + " is not a device node");
+                default -> throw BerthException.invalidArgument(BerthException.printable(path.toString())
+                        + " is not a device node");
             };
             // glibc's major()/minor() encoding of dev_t
             long major = ((rdev >>> 8) & 0xfff) | ((rdev >>> 32) & ~0xfffL);
@@ -36,7 +37,11 @@ record HostDevice(String type, long major, long minor, int mode, long uid, long 
             return new HostDevice(type, major, minor & 0xffffffffL, mode & 07777,
                     ((Integer) a.get("uid")).longValue(), ((Integer) a.get("gid")).longValue());
         } catch (IOException e) {
-            throw BerthException.invalidArgument(path + " cannot be used as a device: " + e, e);
+            // the exception's own text repeats the path, which may be kilobytes long
+            String reason = e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason()
+                    : e.getClass().getSimpleName();
+            throw BerthException.invalidArgument(BerthException.printable(path.toString())
+                    + " cannot be used as a device: " + reason, e);
         }
     }
 }

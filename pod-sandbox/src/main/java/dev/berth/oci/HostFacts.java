@@ -23,14 +23,24 @@ import java.util.function.Function;
  * @param cgroups              the cgroup version and the controllers containers can use
  * @param arch                 Java's {@code os.arch} ({@code amd64}, {@code aarch64}), which picks the seccomp
  *                             architectures and architecture-specific calls
+ * @param cpus                 the node's online CPUs in the kernel's list format ({@code 0-3}); empty when unknown
+ * @param mems                 the node's online memory nodes in the same format; empty when unknown
  */
-public record HostFacts(Set<String> boundingCapabilities, int oomScoreAdj, CgroupSupport cgroups, String arch) {
+public record HostFacts(Set<String> boundingCapabilities, int oomScoreAdj, CgroupSupport cgroups, String arch,
+                        String cpus, String mems) {
 
     public HostFacts {
         boundingCapabilities = boundingCapabilities == null
                 ? Set.of()
                 : Collections.unmodifiableSortedSet(new TreeSet<>(boundingCapabilities));
         Objects.requireNonNull(cgroups, "cgroups");
+        cpus = cpus == null ? "" : cpus.strip();
+        mems = mems == null ? "" : mems.strip();
+    }
+
+    /** A host whose CPUs and memory nodes are not known: cpusets are passed on unchecked. */
+    public HostFacts(Set<String> boundingCapabilities, int oomScoreAdj, CgroupSupport cgroups, String arch) {
+        this(boundingCapabilities, oomScoreAdj, cgroups, arch, "", "");
     }
 
     /** Whether {@code /sys/fs/cgroup} is a cgroup2 (unified) mount. */
@@ -40,7 +50,8 @@ public record HostFacts(Set<String> boundingCapabilities, int oomScoreAdj, Cgrou
 
     /**
      * Reads the facts of the current process and host from {@code /proc/self/status} (CapBnd),
-     * {@code /proc/self/oom_score_adj}, {@code /proc/self/mountinfo} and the cgroup files it leads to.
+     * {@code /proc/self/oom_score_adj}, {@code /proc/self/mountinfo} and the cgroup files it leads to, and the
+     * online CPUs and memory nodes from {@code /sys/devices/system}.
      *
      * @throws UncheckedIOException if those files cannot be read
      */
@@ -64,7 +75,9 @@ public record HostFacts(Set<String> boundingCapabilities, int oomScoreAdj, Cgrou
             }
         }
         return new HostFacts(caps, Integer.parseInt(oomScoreAdj.trim()), CgroupSupport.detect(mountInfo, read),
-                arch);
+                arch, read.apply(Path.of("/sys/devices/system/cpu/online")).orElse(""),
+                // a kernel without NUMA has no node directory: memory node 0 is all there is
+                read.apply(Path.of("/sys/devices/system/node/online")).orElse("0"));
     }
 
     private static Optional<String> readIfExists(Path file) {

@@ -64,10 +64,12 @@ final class LinuxSection {
     /**
      * The {@code linux.resources} of a container. Limits of a controller the host lacks are left out, as containerd
      * and CRI-O do: runc would fail the whole create for them (kubelet sends hugepage limits whether or not the
-     * hugetlb controller is there).
+     * hugetlb controller is there). Errors name the fields of {@code r} under {@code field}, e.g.
+     * {@code linux.resources.}.
      */
-    static ObjectNode resources(LinuxContainerResources r, boolean privileged, CgroupSupport cgroups,
+    static ObjectNode resources(LinuxContainerResources r, String field, boolean privileged, HostFacts host,
                                 List<Device> devices, Function<Path, HostDevice> stat, ArrayNode linuxDevices) {
+        CgroupSupport cgroups = host.cgroups();
         ObjectNode res = Json.object();
         ArrayNode rules = res.putArray("devices");
         if (privileged) {
@@ -119,6 +121,8 @@ final class LinuxSection {
             }
         }
         if (cgroups.has("cpuset")) {
+            checkCpuset(field + "cpuset_cpus", r.getCpusetCpus(), host.cpus(), "CPUs");
+            checkCpuset(field + "cpuset_mems", r.getCpusetMems(), host.mems(), "memory nodes");
             if (!r.getCpusetCpus().isEmpty()) {
                 cpu.put("cpus", r.getCpusetCpus());
             }
@@ -162,6 +166,14 @@ final class LinuxSection {
             }
         }
         return res;
+    }
+
+    /** A cpuset names only what the node has: the kernel refuses the rest, which runc reports as its failure. */
+    private static void checkCpuset(String field, String wanted, String available, String what) {
+        if (!wanted.isEmpty() && !available.isEmpty() && !CpuList.within(wanted, available)) {
+            throw BerthException.invalid(field, "names " + what + " this node does not have (it has " + available
+                    + "): \"" + BerthException.printable(wanted) + "\"");
+        }
     }
 
     /**

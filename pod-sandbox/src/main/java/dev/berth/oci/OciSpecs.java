@@ -94,7 +94,7 @@ public final class OciSpecs {
 
         ObjectNode linux = spec.putObject("linux");
         ArrayNode linuxDevices = Json.array();
-        linux.set("resources", LinuxSection.resources(r, sc.getPrivileged(), host.cgroups(),
+        linux.set("resources", LinuxSection.resources(r, "linux.resources.", sc.getPrivileged(), host,
                 c.getDevicesList(), devices, linuxDevices));
         if (!linuxDevices.isEmpty()) {
             linux.set("devices", linuxDevices);
@@ -252,7 +252,7 @@ public final class OciSpecs {
      * the device rules, which an update leaves as they are.
      */
     public static ObjectNode updatedResources(LinuxContainerResources resources, HostFacts host) {
-        ObjectNode res = LinuxSection.resources(resources, false, host.cgroups(), List.of(), path -> {
+        ObjectNode res = LinuxSection.resources(resources, "", false, host, List.of(), path -> {
             throw new IllegalStateException("an update has no devices to look up");
         }, Json.array());
         res.remove("devices");

@@ -195,6 +195,11 @@ final class ContainerOps {
             if (!p.startsWith(Path.of(pod.getLogDirectory()).normalize())) {
                 throw BerthException.invalid("log_path", "must stay inside log_directory");
             }
+            // the kernel's PATH_MAX: conmon could not open a longer one
+            if (p.toString().getBytes(StandardCharsets.UTF_8).length >= 4096) {
+                throw BerthException.invalid("log_path", "makes a path of 4096 bytes or more under the pod's"
+                        + " log directory");
+            }
             return p;
         }
         return bundle.resolve("container.log");
@@ -298,29 +303,34 @@ final class ContainerOps {
         return env.containers().update(id, r -> r.withResources(resources.toByteArray())).toInfo();
     }
 
-    ContainerInfo stop(String id, long timeoutSeconds) {
+    /**
+     * Sends a running container its stop signal. Returns the bundle to wait in for its exit, or empty when there is
+     * nothing to wait for: it has exited, {@code timeoutSeconds} is 0, or the signal could not be sent.
+     */
+    Optional<Path> signalStop(String id, long timeoutSeconds) {
+        ContainerRecord rec = refresh(get(id));
+        if (rec.state() == ContainerState.EXITED || timeoutSeconds <= 0) {
+            return Optional.empty();
+        }
+        try {
+            if (Processes.signal(env.oci(), id, rec.stopSignal())) {
+                return Optional.of(Path.of(rec.bundle()));
+            }
+        } catch (CommandException e) {
+            // an image's STOPSIGNAL runc does not understand must not keep the container alive: it is killed
+        }
+        return Optional.empty();
+    }
+
+    /** Kills a container that still runs and waits for its exit; idempotent. */
+    ContainerInfo kill(String id) {
         ContainerRecord rec = refresh(get(id));
         if (rec.state() == ContainerState.EXITED) {
             return rec.toInfo();
         }
         Path bundle = Path.of(rec.bundle());
-        Optional<ExitStatus> exit = Optional.empty();
-        if (timeoutSeconds > 0) {
-            boolean sent;
-            try {
-                sent = Processes.signal(env.oci(), id, rec.stopSignal());
-            } catch (CommandException e) {
-                // an image's STOPSIGNAL runc does not understand must not keep the container alive
-                sent = false;
-            }
-            if (sent) {
-                exit = Processes.awaitExit(env.oci(), id, bundle, Processes.timeout(timeoutSeconds));
-            }
-        }
-        if (exit.isEmpty()) {
-            Processes.signal(env.oci(), id, "KILL");
-            exit = Processes.awaitExit(env.oci(), id, bundle, Processes.KILL_WAIT);
-        }
+        Processes.signal(env.oci(), id, "KILL");
+        Optional<ExitStatus> exit = Processes.awaitExit(env.oci(), id, bundle, Processes.KILL_WAIT);
         if (exit.isEmpty() && env.oci().monitorAlive(id, bundle)) {
             throw BerthException.failed("container " + id + " did not exit after SIGKILL");
         }

@@ -127,7 +127,7 @@ public final class PodRuntime implements SandboxRuntime {
             for (ContainerRecord c : containersOf(id)) {
                 locks.with(c.id(), () -> {
                     if (env.containers().get(c.id()).isPresent()) {
-                        containerOps.stop(c.id(), 0);
+                        containerOps.kill(c.id());
                     }
                 });
             }
@@ -233,7 +233,11 @@ public final class PodRuntime implements SandboxRuntime {
 
     /** Stops a container: its stop signal, then SIGKILL after {@code timeoutSeconds}; idempotent. */
     public ContainerInfo stopContainer(String id, long timeoutSeconds) {
-        return locks.with(id, () -> containerOps.stop(id, timeoutSeconds));
+        // Only the signals are sent holding the container's lock: the grace period may last minutes, and status
+        // reads, lists (kubelet relists every second) and a second stop with a shorter timeout must not wait for it.
+        Optional<Path> stopping = locks.with(id, () -> containerOps.signalStop(id, timeoutSeconds));
+        stopping.ifPresent(bundle -> Processes.awaitExit(env.oci(), id, bundle, Processes.timeout(timeoutSeconds)));
+        return locks.with(id, () -> containerOps.kill(id));
     }
 
     public void removeContainer(String id) {

@@ -65,6 +65,15 @@ final class SandboxOps {
             throw BerthException.invalid("metadata.name", "must not be empty");
         }
         OciSpecs.checkSysctls(config);
+        String kubeletParent = config.getLinux().getCgroupParent();
+        String parent = CgroupPaths.podParent(kubeletParent, env.settings().defaultCgroupParent(), id);
+        boolean owned = kubeletParent.isBlank();
+        // kubelet makes a pod's cgroup before it runs the pod; runc would make a missing one, and the directories
+        // it made above the container's would stay on the node after the pod is gone
+        if (!owned && !parent.equals("/") && !env.cgroups().exists(parent)) {
+            throw BerthException.invalid("linux.cgroup_parent", "names " + BerthException.printable(parent)
+                    + ", a cgroup that does not exist");
+        }
         if (!"cgroupfs".equals(env.settings().cgroupDriver())) {
             throw BerthException.failedPrecondition("cgroup driver " + env.settings().cgroupDriver() + " is not supported yet");
         }
@@ -102,9 +111,6 @@ final class SandboxOps {
                 Failpoints.reached(Step.RUN_POD_SHM);
             }
 
-            String kubeletParent = config.getLinux().getCgroupParent();
-            String parent = CgroupPaths.podParent(kubeletParent, env.settings().defaultCgroupParent(), id);
-            boolean owned = kubeletParent.isBlank();
             if (owned) {
                 env.cgroups().create(parent);
                 undo.add("remove pod cgroup", () -> env.cgroups().remove(parent));

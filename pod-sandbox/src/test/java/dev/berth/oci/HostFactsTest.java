@@ -50,4 +50,26 @@ class HostFactsTest {
         assertThat(f.oomScoreAdj()).isBetween(-1000, 1000);
         assertThat(f.arch()).isEqualTo(System.getProperty("os.arch")).isNotBlank();
     }
+
+    @Test
+    void parse_onlineCpusAndNodes_readFromSysfs() {
+        Function<Path, Optional<String>> sysfs = path -> switch (path.toString()) {
+            case "/sys/devices/system/cpu/online" -> Optional.of("0-3\n");
+            case "/sys/devices/system/node/online" -> Optional.of("0-1\n");
+            default -> Optional.empty();
+        };
+
+        HostFacts f = HostFacts.parse(STATUS, "0", UNIFIED, sysfs, "amd64");
+
+        assertThat(f.cpus()).isEqualTo("0-3");
+        assertThat(f.mems()).isEqualTo("0-1");
+    }
+
+    @Test
+    void parse_kernelWithoutNuma_hasMemoryNodeZero() {
+        HostFacts f = HostFacts.parse(STATUS, "0", UNIFIED, NO_FILES, "amd64");
+
+        assertThat(f.cpus()).as("unknown").isEmpty();
+        assertThat(f.mems()).isEqualTo("0");
+    }
 }

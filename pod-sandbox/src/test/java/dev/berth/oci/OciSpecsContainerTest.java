@@ -506,4 +506,27 @@ class OciSpecsContainerTest {
 
         assertThatCode(() -> OciSpecs.checkSysctls(pod)).doesNotThrowAnyException();
     }
+
+    @Test
+    void container_cpusetTheNodeLacks_invalidNamingTheField() {
+        HostFacts twoCpus = new HostFacts(Fixtures.BOUNDING, 0, CgroupSupport.fullV1(), "amd64", "0-1", "0");
+        var config = runnable().setLinux(LinuxContainerConfig.newBuilder().setResources(LinuxContainerResources
+                .newBuilder().setCpusetCpus("1-2"))).build();
+
+        assertThatThrownBy(() -> OciSpecs.container(input(config, sandbox().build(), POD_NS, twoCpus)))
+                .isInstanceOfSatisfying(BerthException.InvalidArgument.class,
+                        e -> assertThat(e.field()).isEqualTo("linux.resources.cpuset_cpus"));
+    }
+
+    @Test
+    void updatedResources_memoryNodeTheNodeLacks_invalidNamingTheField() {
+        HostFacts oneNode = new HostFacts(Fixtures.BOUNDING, 0, CgroupSupport.fullV1(), "amd64", "0-1", "0");
+
+        assertThatThrownBy(() -> OciSpecs.updatedResources(LinuxContainerResources.newBuilder().setCpusetCpus("0")
+                .setCpusetMems("1").build(), oneNode))
+                .isInstanceOfSatisfying(BerthException.InvalidArgument.class,
+                        e -> assertThat(e.field()).isEqualTo("cpuset_mems"));
+        assertThat(OciSpecs.updatedResources(LinuxContainerResources.newBuilder().setCpusetCpus("0-1")
+                .setCpusetMems("0").build(), oneNode).at("/cpu/cpus").asText()).isEqualTo("0-1");
+    }
 }

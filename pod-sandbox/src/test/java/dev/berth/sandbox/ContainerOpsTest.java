@@ -75,4 +75,16 @@ class ContainerOpsTest {
         assertThat(longest.toNanos()).isPositive();
         assertThat(Processes.timeout(30)).isEqualTo(java.time.Duration.ofSeconds(30));
     }
+
+    @Test
+    void logPath_longerThanPathMax_invalidNamingLogPath() {
+        PodSandboxConfig pod = PodSandboxConfig.newBuilder().setLogDirectory("/var/log/pods/" + "d".repeat(3200))
+                .build();
+        ContainerConfig c = ContainerConfig.newBuilder().setLogPath("app/" + "x".repeat(250) + "/"
+                + "y".repeat(250) + "/" + "z".repeat(250) + "/" + "w".repeat(250) + "/0.log").build();
+
+        assertThatThrownBy(() -> ContainerOps.logPath(pod, c, Path.of("/b")))
+                .isInstanceOfSatisfying(BerthException.InvalidArgument.class,
+                        e -> assertThat(e.field()).isEqualTo("log_path"));
+    }
 }

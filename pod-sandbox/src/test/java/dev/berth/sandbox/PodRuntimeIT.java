@@ -178,6 +178,25 @@ class PodRuntimeIT {
     }
 
     @Test
+    void createSandbox_cgroupParentThatDoesNotExist_invalidAndNothingMade() throws Exception {
+        String sandboxId = id();
+        PodSandboxConfig config = pod("orphan", NamespaceMode.CONTAINER);
+        PodSandboxConfig missingParent = config.toBuilder().setLinux(config.getLinux().toBuilder()
+                .setCgroupParent(cgroupParent + "-missing/pod1")).build();
+
+        assertThatThrownBy(() -> runtime.createSandbox(sandboxId, missingParent, ""))
+                .isInstanceOfSatisfying(BerthException.InvalidArgument.class,
+                        e -> assertThat(e.field()).isEqualTo("linux.cgroup_parent"));
+
+        assertThat(runtime.sandbox(sandboxId)).isEmpty();
+        for (Path h : cgroupRoots()) {
+            assertThat(h.resolve(cgroupParent.substring(1) + "-missing")).doesNotExist();
+        }
+        runtime.close();
+        assertNothingLeaked();
+    }
+
+    @Test
     void createContainer_runcCannotCreate_rollsBackEverything() throws Exception {
         String sandboxId = id();
         createReady(sandboxId, pod("broken", NamespaceMode.CONTAINER));

@@ -25,8 +25,13 @@ public final class StopContainer {
         if (request.getTimeout() < 0) {
             throw BerthException.invalid("timeout", "must not be negative");
         }
-        Ids.container(services.runtime(), request.getContainerId())
-                .ifPresent(c -> services.runtime().stopContainer(c.id(), request.getTimeout()));
+        Ids.container(services.runtime(), request.getContainerId()).ifPresent(c -> {
+            try {
+                services.runtime().stopContainer(c.id(), request.getTimeout());
+            } catch (BerthException.NotFound removedMeanwhile) {
+                // removed during its grace period: it is stopped, and stopping an unknown container succeeds
+            }
+        });
         return StopContainerResponse.getDefaultInstance();
     }
 }

@@ -29,7 +29,12 @@ public final class UpdateContainerResources {
         }
         RequestChecks.resources("linux", request.getLinux());
         ContainerInfo container = Ids.requireContainer(services.runtime(), request.getContainerId());
-        services.runtime().updateContainerResources(container.id(), request.getLinux());
+        try {
+            services.runtime().updateContainerResources(container.id(), request.getLinux());
+        } catch (BerthException.InvalidArgument e) {
+            // the runtime names the fields of the resources it was given, e.g. cpusets the node lacks
+            throw e.under("linux");
+        }
         return UpdateContainerResourcesResponse.getDefaultInstance();
     }
 }

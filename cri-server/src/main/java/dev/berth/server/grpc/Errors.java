@@ -11,6 +11,13 @@ import io.grpc.Status;
  */
 public final class Errors {
 
+    /**
+     * The longest description a status carries. It travels in a trailer, which clients cap (grpc-java at 8 KiB
+     * of metadata, percent-encoding included): a message quoting a kilobytes-long request value would reach the
+     * caller as a transport error instead of the status.
+     */
+    static final int MAX_DESCRIPTION = 1024;
+
     private Errors() {
     }
 
@@ -33,9 +40,17 @@ public final class Errors {
                 // a program or service Berth drives failed: the message carries its reason
                 case BerthException.Failed f -> Status.INTERNAL;
             };
-            return status.withDescription(e.getMessage());
+            return status.withDescription(bounded(e.getMessage()));
         }
-        return Status.INTERNAL.withDescription(t.getClass().getSimpleName() + ": " + t.getMessage());
+        return Status.INTERNAL.withDescription(bounded(t.getClass().getSimpleName() + ": " + t.getMessage()));
+    }
+
+    private static String bounded(String description) {
+        if (description == null || description.length() <= MAX_DESCRIPTION) {
+            return description;
+        }
+        return description.substring(0, MAX_DESCRIPTION) + "... (" + (description.length() - MAX_DESCRIPTION)
+                + " more characters)";
     }
 
     /** Whether {@code t} is a defect of Berth rather than a failure it can name; those are logged with their stack. */

@@ -1,5 +1,7 @@
 package dev.berth.server.validation;
 
+import static dev.berth.host.BerthException.printable;
+
 import dev.berth.cri.v1.DNSConfig;
 import dev.berth.cri.v1.HugepageLimit;
 import dev.berth.cri.v1.KeyValue;
@@ -32,6 +34,8 @@ public final class RequestChecks {
     private static final Pattern HOSTNAME = Pattern.compile(
             "[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*");
     private static final long MAX_ID = 0xFFFF_FFFEL;
+    /** The kernel's NAME_MAX: no file name may be longer. */
+    private static final int MAX_NAME_BYTES = 255;
     private static final Pattern IPV4 = Pattern.compile(
             "((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
     private static final Pattern IPV6_CHARACTERS = Pattern.compile("[0-9A-Fa-f:.]+");
@@ -75,12 +79,12 @@ public final class RequestChecks {
         for (int i = 0; i < huge.size(); i++) {
             if (!PAGE_SIZE.matcher(huge.get(i).getPageSize()).matches()) {
                 throw BerthException.invalid(prefix + ".hugepage_limits[" + i + "].page_size",
-                        "must be a size such as 2MB or 1GB, not \"" + BerthException.printable(huge.get(i).getPageSize()) + "\"");
+                        "must be a size such as 2MB or 1GB, not \"" + printable(huge.get(i).getPageSize()) + "\"");
             }
         }
         for (Map.Entry<String, String> e : r.getUnifiedMap().entrySet()) {
             if (!CGROUP_FILE.matcher(e.getKey()).matches()) {
-                throw BerthException.invalid(prefix + ".unified", "key \"" + BerthException.printable(e.getKey())
+                throw BerthException.invalid(prefix + ".unified", "key \"" + printable(e.getKey())
                         + "\" is not a cgroup file name");
             }
             noControlCharacters(prefix + ".unified[" + e.getKey() + "]", e.getValue());
@@ -109,7 +113,7 @@ public final class RequestChecks {
             String key = envs.get(i).getKey();
             if (key.indexOf('=') >= 0 || key.indexOf('\0') >= 0) {
                 throw BerthException.invalid(prefix + "[" + i + "].key", "must not contain '=' or NUL: \""
-                        + BerthException.printable(key) + "\"");
+                        + printable(key) + "\"");
             }
             if (envs.get(i).getValue().toStringUtf8().indexOf('\0') >= 0) {
                 throw BerthException.invalid(prefix + "[" + i + "].value", "must not contain NUL bytes");
@@ -121,7 +125,7 @@ public final class RequestChecks {
     public static void cniArg(String field, String value) {
         if (value.indexOf(';') >= 0 || value.indexOf('=') >= 0) {
             throw BerthException.invalid(field, "must not contain ';' or '=', which CNI_ARGS cannot carry: \""
-                    + BerthException.printable(value) + "\"");
+                    + printable(value) + "\"");
         }
         noControlCharacters(field, value);
     }
@@ -131,7 +135,7 @@ public final class RequestChecks {
         boolean literal = IPV4.matcher(value).matches()
                 || (value.indexOf(':') >= 0 && IPV6_CHARACTERS.matcher(value).matches() && isIpv6(value));
         if (!literal) {
-            throw BerthException.invalid(field, "must be an IP address, not \"" + BerthException.printable(value) + "\"");
+            throw BerthException.invalid(field, "must be an IP address, not \"" + printable(value) + "\"");
         }
     }
 
@@ -160,14 +164,14 @@ public final class RequestChecks {
         absolute(field, value);
         Path path = Path.of(value);
         for (Path name : path) {
-            if (name.toString().getBytes(StandardCharsets.UTF_8).length > 255) {
-                throw BerthException.invalid(field, "has a name longer than 255 bytes");
+            if (name.toString().getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
+                throw BerthException.invalid(field, "has a name longer than " + MAX_NAME_BYTES + " bytes");
             }
         }
         for (Path at = path; at != null; at = at.getParent()) {
             if (Files.exists(at)) {
                 if (!Files.isDirectory(at)) {
-                    throw BerthException.invalid(field, "cannot be a directory: " + BerthException.printable(at.toString())
+                    throw BerthException.invalid(field, "cannot be a directory: " + printable(at.toString())
                             + " is not one");
                 }
                 return;
@@ -179,7 +183,7 @@ public final class RequestChecks {
     public static void hostname(String field, String value) {
         if (!value.isEmpty() && !HOSTNAME.matcher(value).matches()) {
             throw BerthException.invalid(field, "must be a hostname of letters, digits, inner hyphens and dots"
-                    + " (RFC 1123), not \"" + BerthException.printable(value) + "\"");
+                    + " (RFC 1123), not \"" + printable(value) + "\"");
         }
     }
 
@@ -187,7 +191,7 @@ public final class RequestChecks {
     public static void cgroupPath(String field, String value) {
         for (String segment : value.split("/")) {
             if (segment.equals(".") || segment.equals("..")) {
-                throw BerthException.invalid(field, "must not have . or .. segments: \"" + BerthException.printable(value) + "\"");
+                throw BerthException.invalid(field, "must not have . or .. segments: \"" + printable(value) + "\"");
             }
         }
         noControlCharacters(field, value);
@@ -199,7 +203,7 @@ public final class RequestChecks {
             char c = value.charAt(i);
             if (Character.isWhitespace(c) || Character.isISOControl(c)) {
                 throw BerthException.invalid(field, "must not contain whitespace or control characters: \""
-                        + BerthException.printable(value) + "\"");
+                        + printable(value) + "\"");
             }
         }
     }
@@ -207,12 +211,15 @@ public final class RequestChecks {
     /** A path inside a directory Berth owns or joins: relative, normal, and naming something below it. */
     public static void relativeFile(String field, String value) {
         if (value.startsWith("/") || value.endsWith("/")) {
-            throw BerthException.invalid(field, "must be a relative file name, not \"" + BerthException.printable(value) + "\"");
+            throw BerthException.invalid(field, "must be a relative file name, not \"" + printable(value) + "\"");
         }
         for (String part : value.split("/")) {
             if (part.isEmpty() || part.equals(".") || part.equals("..")) {
                 throw BerthException.invalid(field, "must name a file below its directory, not \""
-                        + BerthException.printable(value) + "\"");
+                        + printable(value) + "\"");
+            }
+            if (part.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
+                throw BerthException.invalid(field, "has a name longer than " + MAX_NAME_BYTES + " bytes");
             }
         }
         noControlCharacters(field, value);
@@ -220,7 +227,7 @@ public final class RequestChecks {
 
     public static void absolute(String field, String value) {
         if (!value.startsWith("/")) {
-            throw BerthException.invalid(field, "must be an absolute path, not \"" + BerthException.printable(value) + "\"");
+            throw BerthException.invalid(field, "must be an absolute path, not \"" + printable(value) + "\"");
         }
         noControlCharacters(field, value);
     }
@@ -234,7 +241,7 @@ public final class RequestChecks {
 
     private static void cpuList(String field, String value) {
         if (!value.isEmpty() && !CPU_LIST.matcher(value).matches()) {
-            throw BerthException.invalid(field, "must be a list such as 0-3,5, not \"" + BerthException.printable(value) + "\"");
+            throw BerthException.invalid(field, "must be a list such as 0-3,5, not \"" + printable(value) + "\"");
         }
     }
 

@@ -87,4 +87,11 @@ class StopContainerTest {
     void handle_emptyId_invalid() {
         assertInvalid(() -> handler.handle(StopContainerRequest.getDefaultInstance()), "container_id");
     }
+
+    @Test
+    void handle_removedDuringItsGracePeriod_succeeds() {
+        fakes.runtime().failOn("stopContainer", BerthException.notFound("container " + CONTAINER + " not found"));
+
+        assertThat(catchThrowable(() -> handler.handle(request(CONTAINER, 30)))).isNull();
+    }
 }

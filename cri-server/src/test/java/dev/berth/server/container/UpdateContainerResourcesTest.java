@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.berth.cri.v1.LinuxContainerResources;
 import dev.berth.cri.v1.UpdateContainerResourcesRequest;
+import dev.berth.host.BerthException;
 import dev.berth.sandbox.ContainerState;
 import dev.berth.server.fakes.CriConfigs;
 import dev.berth.server.fakes.Fakes;
@@ -81,5 +82,14 @@ class UpdateContainerResourcesTest {
         assertInvalid(() -> handler.handle(request(RUNNING).setLinux(LinuxContainerResources.newBuilder()
                 .setCpuQuota(Long.MAX_VALUE)).build()), "linux.cpu_quota");
         assertThat(fakes.log().mutations()).isEmpty();
+    }
+
+    @Test
+    void handle_runtimeRefusesAField_invalidNamingItInTheRequest() {
+        fakes.runtime().failOn("updateContainerResources", BerthException.invalid("cpuset_cpus",
+                "names CPUs this node does not have (it has 0-1): \"7\""));
+
+        assertInvalid(() -> handler.handle(request(RUNNING).setLinux(LinuxContainerResources.newBuilder()
+                .setCpusetCpus("7")).build()), "linux.cpuset_cpus");
     }
 }

@@ -31,6 +31,8 @@ final class RequestMutator {
             Integer.MAX_VALUE, 4096, 1L << 32};
     private static final int[] BAD_INTS = {0, -1, 1, Integer.MIN_VALUE, Integer.MAX_VALUE, 65536, 4096};
     private static final int[] UNKNOWN_ENUM_NUMBERS = {999, -1, Integer.MAX_VALUE};
+    /** An object id, whose prefixes name objects too. */
+    private static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("[0-9a-f]{64}");
 
     private final Random random;
     private final List<String> strings;
@@ -178,7 +180,9 @@ final class RequestMutator {
             switch (random.nextInt(8)) {
                 // a unique prefix names an object to crictl users; a short one may name several
                 case 0 -> {
-                    return current.substring(0, Math.min(current.length(), 1 + random.nextInt(3)));
+                    if (ID.matcher(current).matches()) {
+                        return current.substring(0, 1 + random.nextInt(3));
+                    }
                 }
                 case 1 -> {
                     return current + (random.nextBoolean() ? "\n" : "/../..");

@@ -94,4 +94,13 @@ class ErrorsTest {
 
         assertThat(e).isInstanceOf(BerthException.Unavailable.class).hasMessage("pulling busybox: connection refused");
     }
+
+    @Test
+    void toStatus_messageQuotingAHugeValue_cutSoThatItFitsATrailer() {
+        Status status = Errors.toStatus(BerthException.invalid("config.devices[0].host_path",
+                "/" + "x".repeat(8000) + " cannot be used as a device"));
+
+        assertThat(status.getDescription()).startsWith("config.devices[0].host_path /xxx")
+                .hasSizeLessThan(Errors.MAX_DESCRIPTION + 40).endsWith("more characters)");
+    }
 }
