@@ -95,23 +95,16 @@ public final class Daemon implements AutoCloseable {
 
     /**
      * Creates the root and state directories, or tightens those of an earlier install: only root may enter
-     * them, since they hold container filesystems, image layers (whose set-id programs would run as root from
-     * the host) and specs with the environment kubelet passes. The one exception is the path to a CRI socket
-     * inside the state directory: mode 0711 lets members of the socket's group pass through to it without
-     * listing anything, and every other entry of the state directory stays 0700.
+     * them or any directory in the state directory, since they hold container filesystems, image layers (whose
+     * set-id programs would run as root from the host) and specs with the environment kubelet passes. A CRI
+     * socket meant for a group of users goes outside the state directory.
      */
     static void secureDirectories(BerthConfig config) throws IOException {
         PrivateFiles.ensureDirectory(config.rootPath(), PrivateFiles.DIRECTORY);
-        Path state = config.statePath().toAbsolutePath().normalize();
-        Path socketDir = config.socketPath().toAbsolutePath().normalize().getParent();
-        PrivateFiles.ensureDirectory(state, socketDir.startsWith(state) ? PrivateFiles.TRAVERSABLE
-                : PrivateFiles.DIRECTORY);
-        for (Path dir = socketDir; dir.startsWith(state) && !dir.equals(state); dir = dir.getParent()) {
-            PrivateFiles.ensureDirectory(dir, PrivateFiles.TRAVERSABLE);
-        }
+        Path state = PrivateFiles.ensureDirectory(config.statePath(), PrivateFiles.DIRECTORY);
         try (var entries = Files.newDirectoryStream(state)) {
             for (Path entry : entries) {
-                if (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS) && !socketDir.startsWith(entry)) {
+                if (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
                     PrivateFiles.ensureDirectory(entry, PrivateFiles.DIRECTORY);
                 }
             }

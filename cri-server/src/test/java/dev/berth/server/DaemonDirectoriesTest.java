@@ -27,11 +27,11 @@ class DaemonDirectoriesTest {
     }
 
     @Test
-    void secureDirectories_freshInstall_rootPrivateStateTraversableForItsSocket() throws IOException {
+    void secureDirectories_freshInstall_rootAndStatePrivate() throws IOException {
         Daemon.secureDirectories(config(dir.resolve("state/berth.sock")));
 
         assertThat(mode(dir.resolve("root"))).isEqualTo("rwx------");
-        assertThat(mode(dir.resolve("state"))).isEqualTo("rwx--x--x");
+        assertThat(mode(dir.resolve("state"))).isEqualTo("rwx------");
     }
 
     @Test
@@ -52,8 +52,8 @@ class DaemonDirectoriesTest {
         Daemon.secureDirectories(config(dir.resolve("state/api/berth.sock")));
 
         assertThat(mode(dir.resolve("root"))).isEqualTo("rwx------");
-        assertThat(mode(dir.resolve("state"))).isEqualTo("rwx--x--x");
-        assertThat(mode(dir.resolve("state/api"))).as("the socket's own directory").isEqualTo("rwx--x--x");
+        assertThat(mode(dir.resolve("state"))).isEqualTo("rwx------");
+        assertThat(mode(dir.resolve("state/api"))).isEqualTo("rwx------");
         assertThat(mode(dir.resolve("state/containers"))).isEqualTo("rwx------");
         assertThat(mode(dir.resolve("state/ns"))).isEqualTo("rwx------");
     }

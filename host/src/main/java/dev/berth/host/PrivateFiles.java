@@ -24,11 +24,6 @@ public final class PrivateFiles {
     public static final Set<PosixFilePermission> DIRECTORY = PosixFilePermissions.fromString("rwx------");
     /** rw-------: what files holding container configuration get. */
     public static final Set<PosixFilePermission> FILE = PosixFilePermissions.fromString("rw-------");
-    /**
-     * rwx--x--x: for a directory others must pass through but not list, such as the one holding the CRI socket,
-     * which members of the socket's group reach.
-     */
-    public static final Set<PosixFilePermission> TRAVERSABLE = PosixFilePermissions.fromString("rwx--x--x");
 
     private static final FileAttribute<Set<PosixFilePermission>> DIRECTORY_ATTRIBUTE =
             PosixFilePermissions.asFileAttribute(DIRECTORY);
