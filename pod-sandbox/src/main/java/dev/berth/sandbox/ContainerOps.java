@@ -138,10 +138,9 @@ final class ContainerOps {
             }
             Failpoints.reached(Step.CREATE_CONTAINER_CREATED);
 
-            ContainerRecord rec = new ContainerRecord(id, sandboxId, name, config.toByteArray(), imageId, imageRef,
-                    env.now(), 0, 0, 0, "", "", logPath.toString(), pid, bundle.toString(),
-                    stopSignal(config, image), false, null);
-            env.containers().put(id, rec);
+            ContainerRecord rec = env.containers().create(id, new ContainerRecord.Meta(id, sandboxId, name,
+                    config.toByteArray(), imageId, imageRef, env.now(), logPath.toString(), bundle.toString(),
+                    stopSignal(config, image)), ContainerRecord.Status.created(pid));
             undo.commit();
             Failpoints.reached(Step.CREATE_CONTAINER_RECORD);
             return rec.toInfo();

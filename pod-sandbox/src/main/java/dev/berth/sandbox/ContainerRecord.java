@@ -1,78 +1,126 @@
 package dev.berth.sandbox;
 
-import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.berth.cri.v1.ContainerConfig;
 import dev.berth.cri.v1.LinuxContainerResources;
 
 /**
- * What Berth stores about a container. The CRI config is kept as its protobuf bytes (base64 in JSON), as the request
- * gave it, and never changes; {@code resources} are the limits UpdateContainerResources last set (protobuf bytes of
- * {@code LinuxContainerResources}), null while those of the config apply. The state is derived from the timestamps;
- * {@code unknown} is set only when the container's fate cannot be determined. Immutable.
+ * What Berth stores about a container: its metadata, written once by CreateContainer, and its status, changed as the
+ * container starts, exits or gets new limits. Immutable.
  */
-record ContainerRecord(String id, String sandboxId, String name, byte[] config, String imageId, String imageRef,
-                       long createdAtNanos, long startedAtNanos, long finishedAtNanos, int exitCode, String reason,
-                       String message, String logPath, long pid, String bundle, String stopSignal,
-                       boolean unknown, byte[] resources) {
+record ContainerRecord(Meta meta, Status status) {
 
-    @JsonIgnore
-    ContainerConfig parsedConfig() {
-        try {
-            return ContainerConfig.parseFrom(config);
-        } catch (InvalidProtocolBufferException e) {
-            throw new IllegalStateException("corrupt stored config of container " + id, e);
+    /**
+     * What CreateContainer decided. The CRI config is kept as its protobuf bytes (base64 in JSON), as the request gave
+     * it.
+     */
+    record Meta(String id, String sandboxId, String name, byte[] config, String imageId, String imageRef,
+                long createdAtNanos, String logPath, String bundle, String stopSignal) {
+    }
+
+    /**
+     * What happened to the container since. The state is derived from the timestamps; {@code unknown} is set only
+     * when the container's fate cannot be determined. {@code resources} are the limits UpdateContainerResources last
+     * set (protobuf bytes of {@code LinuxContainerResources}), null while those of the config apply.
+     */
+    record Status(long startedAtNanos, long finishedAtNanos, int exitCode, String reason, String message, long pid,
+                  boolean unknown, byte[] resources) {
+
+        /** The status of a container runc just created as process {@code pid}. */
+        static Status created(long pid) {
+            return new Status(0, 0, 0, "", "", pid, false, null);
+        }
+
+        Status withStarted(long nanos) {
+            return new Status(nanos, finishedAtNanos, exitCode, reason, message, pid, false, resources);
+        }
+
+        Status withExit(long finishedNanos, int code, String newReason, String newMessage) {
+            return new Status(startedAtNanos, finishedNanos, code, newReason, newMessage, pid, false, resources);
+        }
+
+        /** The limits now in force, as UpdateContainerResources set them. */
+        Status withResources(byte[] newResources) {
+            return new Status(startedAtNanos, finishedAtNanos, exitCode, reason, message, pid, unknown,
+                    newResources);
+        }
+
+        Status withUnknown(boolean value) {
+            return new Status(startedAtNanos, finishedAtNanos, exitCode, reason, message, pid, value, resources);
         }
     }
 
-    @JsonIgnore
+    String id() {
+        return meta.id();
+    }
+
+    String sandboxId() {
+        return meta.sandboxId();
+    }
+
+    String name() {
+        return meta.name();
+    }
+
+    String logPath() {
+        return meta.logPath();
+    }
+
+    String bundle() {
+        return meta.bundle();
+    }
+
+    String stopSignal() {
+        return meta.stopSignal();
+    }
+
+    long createdAtNanos() {
+        return meta.createdAtNanos();
+    }
+
+    long pid() {
+        return status.pid();
+    }
+
+    boolean unknown() {
+        return status.unknown();
+    }
+
+    ContainerConfig parsedConfig() {
+        try {
+            return ContainerConfig.parseFrom(meta.config());
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException("corrupt stored config of container " + id(), e);
+        }
+    }
+
     ContainerState state() {
-        if (finishedAtNanos > 0) {
+        if (status.finishedAtNanos() > 0) {
             return ContainerState.EXITED;
         }
-        if (unknown) {
+        if (status.unknown()) {
             return ContainerState.UNKNOWN;
         }
-        if (startedAtNanos > 0) {
+        if (status.startedAtNanos() > 0) {
             return ContainerState.RUNNING;
         }
         return ContainerState.CREATED;
     }
 
-    ContainerRecord withStarted(long nanos) {
-        return new ContainerRecord(id, sandboxId, name, config, imageId, imageRef, createdAtNanos, nanos,
-                finishedAtNanos, exitCode, reason, message, logPath, pid, bundle, stopSignal, false, resources);
-    }
-
-    ContainerRecord withExit(long finishedNanos, int code, String newReason, String newMessage) {
-        return new ContainerRecord(id, sandboxId, name, config, imageId, imageRef, createdAtNanos, startedAtNanos,
-                finishedNanos, code, newReason, newMessage, logPath, pid, bundle, stopSignal, false, resources);
-    }
-
-    /** The limits now in force, as UpdateContainerResources set them. */
-    ContainerRecord withResources(byte[] newResources) {
-        return new ContainerRecord(id, sandboxId, name, config, imageId, imageRef, createdAtNanos, startedAtNanos,
-                finishedAtNanos, exitCode, reason, message, logPath, pid, bundle, stopSignal, unknown, newResources);
-    }
-
-    ContainerRecord withUnknown(boolean value) {
-        return new ContainerRecord(id, sandboxId, name, config, imageId, imageRef, createdAtNanos, startedAtNanos,
-                finishedAtNanos, exitCode, reason, message, logPath, pid, bundle, stopSignal, value, resources);
-    }
-
     /** The snapshot callers see: the config as requested, with the limits now in force as its resources. */
     ContainerInfo toInfo() {
         ContainerConfig shown = parsedConfig();
-        if (resources != null) {
+        if (status.resources() != null) {
             try {
                 shown = shown.toBuilder().setLinux(shown.getLinux().toBuilder()
-                        .setResources(LinuxContainerResources.parseFrom(resources))).build();
+                        .setResources(LinuxContainerResources.parseFrom(status.resources()))).build();
             } catch (InvalidProtocolBufferException e) {
-                throw new IllegalStateException("corrupt stored resources of container " + id, e);
+                throw new IllegalStateException("corrupt stored resources of container " + id(), e);
             }
         }
-        return new ContainerInfo(id, sandboxId, shown, imageId, imageRef, createdAtNanos, startedAtNanos,
-                finishedAtNanos, exitCode, reason, message, logPath, pid, state());
+        return new ContainerInfo(id(), sandboxId(), shown, meta.imageId(), meta.imageRef(), createdAtNanos(),
+                status.startedAtNanos(), status.finishedAtNanos(), status.exitCode(), status.reason(),
+                status.message(), logPath(), pid(), state());
     }
 
     /** The CRI reason for an exit code. */

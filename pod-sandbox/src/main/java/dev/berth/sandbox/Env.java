@@ -7,14 +7,15 @@ import dev.berth.host.CommandRunner;
 import dev.berth.ns.NamespacePinner;
 import dev.berth.oci.HostFacts;
 import dev.berth.runc.OciRuntime;
-import dev.berth.store.JsonStore;
+import dev.berth.store.RecordStore;
 import dev.berth.store.NameRegistry;
 import java.nio.file.Path;
 import java.util.function.Supplier;
 
 /** The collaborators shared by the sandbox and container operations. Immutable; its parts are thread-safe. */
 record Env(RuntimeSettings settings, CommandRunner runner, OciRuntime oci, NamespacePinner pinner, Cgroups cgroups,
-           JsonStore<SandboxRecord> sandboxes, JsonStore<ContainerRecord> containers, NameRegistry sandboxNames,
+           RecordStore<SandboxRecord.Meta, SandboxRecord.Status, SandboxRecord> sandboxes,
+           RecordStore<ContainerRecord.Meta, ContainerRecord.Status, ContainerRecord> containers, NameRegistry sandboxNames,
            NameRegistry containerNames, Supplier<HostFacts> host, Clock clock, ObjectMapper json) {
 
     Path sandboxDir(String id) {

@@ -20,7 +20,7 @@ import dev.berth.oci.HostFacts;
 import dev.berth.oci.ImageSpec;
 import dev.berth.runc.ConmonRunc;
 import dev.berth.runc.OciRuntime;
-import dev.berth.store.JsonStore;
+import dev.berth.store.RecordStore;
 import dev.berth.store.NameRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -46,7 +46,6 @@ import org.slf4j.LoggerFactory;
 public final class PodRuntime implements SandboxRuntime {
 
     private static final Logger log = LoggerFactory.getLogger(PodRuntime.class);
-    static final int STATE_VERSION = 1;
 
     private final Env env;
     private final SandboxOps sandboxOps;
@@ -72,8 +71,10 @@ public final class PodRuntime implements SandboxRuntime {
         this.env = new Env(settings, runner, runtime,
                 new NamespacePinner(runner, settings.stateDir().resolve("ns")),
                 cgroups != null ? cgroups : new LazyCgroups(),
-                new JsonStore<>(state.resolve("sandboxes"), SandboxRecord.class, STATE_VERSION, json),
-                new JsonStore<>(state.resolve("containers"), ContainerRecord.class, STATE_VERSION, json),
+                new RecordStore<>(state.resolve("sandboxes"), SandboxRecord.Meta.class, SandboxRecord.Status.class,
+                        SandboxRecord::new, json),
+                new RecordStore<>(state.resolve("containers"), ContainerRecord.Meta.class,
+                        ContainerRecord.Status.class, ContainerRecord::new, json),
                 new NameRegistry(), new NameRegistry(), Suppliers.memoize(HostFacts::detect)::get,
                 Clock.SYSTEM, json);
         this.sandboxOps = new SandboxOps(env);

@@ -130,10 +130,9 @@ final class SandboxOps {
                 Failpoints.reached(Step.RUN_POD_INFRA);
             }
 
-            SandboxRecord rec = new SandboxRecord(id, name, config.toByteArray(), runtimeHandler, env.now(), 0,
-                    false, str(pins.net()), str(pins.ipc()), str(pins.uts()), str(shm), parent, owned, infraId,
-                    infraPid, "", List.of(), 0L);
-            env.sandboxes().put(id, rec);
+            SandboxRecord rec = env.sandboxes().create(id, new SandboxRecord.Meta(id, name, config.toByteArray(),
+                    runtimeHandler, env.now(), str(pins.net()), str(pins.ipc()), str(pins.uts()), str(shm), parent,
+                    owned, infraId), SandboxRecord.Status.unfinished(infraPid));
             undo.commit();
             Failpoints.reached(Step.RUN_POD_RECORD);
             return rec.toInfo();
@@ -283,7 +282,7 @@ final class SandboxOps {
             unmount(Path.of(rec.shm()));
         }
         if (!rec.namespacesReleased()) {
-            env.sandboxes().update(id, SandboxRecord::withReleased);
+            env.sandboxes().update(id, SandboxRecord.Status::withReleased);
         }
     }
 

@@ -276,8 +276,8 @@ class PodRuntimeIT {
         for (String kind : List.of("sandboxes", "containers")) {
             Path dir = settings.rootDir().resolve("state").resolve(kind);
             if (Files.isDirectory(dir)) {
-                try (Stream<Path> s = Files.list(dir)) {
-                    assertThat(s.toList()).as("state files of " + kind).isEmpty();
+                try (Stream<Path> s = Files.walk(dir)) {
+                    assertThat(s.filter(Files::isRegularFile).toList()).as("state files of " + kind).isEmpty();
                 }
             }
         }
