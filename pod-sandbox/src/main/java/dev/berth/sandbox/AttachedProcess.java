@@ -1,5 +1,6 @@
 package dev.berth.sandbox;
 
+import dev.berth.host.ChunkPipe;
 import dev.berth.host.LibC;
 import java.io.IOException;
 import java.io.InputStream;

@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  *
  * @param <T> an immutable value type Jackson can map
  */
-public final class JsonStore<T> {
+final class JsonStore<T> {
 
     private static final Logger log = LoggerFactory.getLogger(JsonStore.class);
 

@@ -16,7 +16,6 @@ import dev.berth.host.BerthException;
 import dev.berth.host.MountTable;
 import dev.berth.host.ProcessRunner;
 import dev.berth.oci.ImageSpec;
-import dev.berth.runc.Procs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -271,7 +270,8 @@ class PodRuntimeIT {
             }
         }
         for (Map.Entry<String, Long> e : conmonPids.entrySet()) {
-            assertThat(Procs.alive(e.getValue(), e.getKey())).as("conmon of " + e.getKey()).isFalse();
+            assertThat(ProcessHandle.of(e.getValue()).filter(ProcessHandle::isAlive)).as("conmon of " + e.getKey())
+                    .isEmpty();
         }
         for (String kind : List.of("sandboxes", "containers")) {
             Path dir = settings.rootDir().resolve("state").resolve(kind);

@@ -1,6 +1,6 @@
 package dev.berth.server.streaming;
 
-import dev.berth.sandbox.ChunkPipe;
+import dev.berth.host.ChunkPipe;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;

@@ -1,4 +1,4 @@
-package dev.berth.sandbox;
+package dev.berth.host;
 
 import java.io.IOException;
 import java.io.InputStream;
