@@ -171,8 +171,7 @@ class BadInputIT {
         } finally {
             try {
                 if (daemon != null) {
-                    PodLifecycleIT.run("ip", "link", "del", daemon.bridge);
-                    PodLifecycleIT.removeCgroupParent(daemon.cgroupParent);
+                    daemon.removeBridgeAndCgroupParent();
                 }
             } finally {
                 if (registry != null) {

@@ -177,9 +177,14 @@ final class DaemonProcess implements AutoCloseable {
             assertThat(Leaks.mounts()).as("mounts after the daemon stopped")
                     .noneMatch(m -> m.startsWith(testDir.toString()));
         } finally {
-            PodLifecycleIT.run("ip", "link", "del", bridge);
-            PodLifecycleIT.removeCgroupParent(cgroupParent);
+            removeBridgeAndCgroupParent();
         }
+    }
+
+    /** Removes the test's bridge (CNI DEL keeps a bridge by design) and the cgroup parent its pods used. */
+    void removeBridgeAndCgroupParent() throws IOException, InterruptedException {
+        PodLifecycleIT.run("ip", "link", "del", bridge);
+        PodLifecycleIT.removeCgroupParent(cgroupParent);
     }
 
     /** Whether the daemon was started with an environment of its own (a failpoint), or is not running. */

@@ -87,8 +87,7 @@ class FullDiskIT {
                 PodLifecycleIT.run("umount", root.toString());
             }
             if (daemon != null) {
-                PodLifecycleIT.run("ip", "link", "del", daemon.bridge);
-                PodLifecycleIT.removeCgroupParent(daemon.cgroupParent);
+                daemon.removeBridgeAndCgroupParent();
             }
             if (registry != null) {
                 registry.close();

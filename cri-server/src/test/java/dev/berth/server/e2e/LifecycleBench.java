@@ -83,8 +83,7 @@ class LifecycleBench {
                 } finally {
                     channel.shutdownNow();
                     daemon.close();
-                    PodLifecycleIT.run("ip", "link", "del", daemon.bridge);
-                    PodLifecycleIT.removeCgroupParent(daemon.cgroupParent);
+                    daemon.removeBridgeAndCgroupParent();
                 }
             }
         }

@@ -97,8 +97,7 @@ class StreamingIT {
             if (daemon != null) {
                 // Stopped here too when a check above failed, so no daemon outlives the test run.
                 daemon.close();
-                PodLifecycleIT.run("ip", "link", "del", daemon.bridge);
-                PodLifecycleIT.removeCgroupParent(daemon.cgroupParent);
+                daemon.removeBridgeAndCgroupParent();
             }
             if (registry != null) {
                 registry.close();
