@@ -4,7 +4,10 @@ import dev.berth.host.BerthException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import dev.berth.cri.v1.Device;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -17,9 +20,33 @@ import java.util.Map;
  * @param uid   the owner
  * @param gid   the group
  */
-record HostDevice(String type, long major, long minor, int mode, long uid, long gid) {
+public record HostDevice(String type, long major, long minor, int mode, long uid, long gid) {
 
-    /** Reads a device node's attributes; the only lookup the spec builder does, and only for CRI devices. */
+    /**
+     * The host nodes of a container's CRI devices, by host path, looked up before the spec is built.
+     *
+     * @throws BerthException.InvalidArgument naming {@code devices[i].host_path} for a path that is not a device
+     */
+    public static Map<String, HostDevice> of(List<Device> devices) {
+        Map<String, HostDevice> found = new LinkedHashMap<>();
+        for (int i = 0; i < devices.size(); i++) {
+            String hostPath = devices.get(i).getHostPath();
+            if (found.containsKey(hostPath)) {
+                continue;
+            }
+            try {
+                found.put(hostPath, stat(Path.of(hostPath)));
+            } catch (java.nio.file.InvalidPathException e) {
+                throw BerthException.invalid("devices[" + i + "].host_path", "is not a path: "
+                        + BerthException.printable(hostPath), e);
+            } catch (BerthException.InvalidArgument e) {
+                throw BerthException.invalid("devices[" + i + "].host_path", e.getMessage(), e);
+            }
+        }
+        return Map.copyOf(found);
+    }
+
+    /** Reads a device node's attributes. */
     static HostDevice stat(Path path) {
         try {
             Map<String, Object> a = Files.readAttributes(path, "unix:mode,rdev,uid,gid");

@@ -10,12 +10,10 @@ import dev.berth.cri.v1.Mount;
 import dev.berth.cri.v1.NamespaceMode;
 import dev.berth.cri.v1.PodSandboxConfig;
 import dev.berth.host.BerthException;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /** The {@code linux} section of a spec. */
@@ -68,7 +66,7 @@ final class LinuxSection {
      * {@code linux.resources.}.
      */
     static ObjectNode resources(LinuxContainerResources r, String field, boolean privileged, HostFacts host,
-                                List<Device> devices, Function<Path, HostDevice> stat, ArrayNode linuxDevices) {
+                                List<Device> devices, Map<String, HostDevice> nodes, ArrayNode linuxDevices) {
         CgroupSupport cgroups = host.cgroups();
         ObjectNode res = Json.object();
         ArrayNode rules = res.putArray("devices");
@@ -87,11 +85,9 @@ final class LinuxSection {
             if (Mounts.clean(d.getContainerPath()).equals("/")) {
                 throw BerthException.invalid("devices[" + i + "].container_path", "must not be /");
             }
-            HostDevice h;
-            try {
-                h = stat.apply(Path.of(d.getHostPath()));
-            } catch (BerthException.InvalidArgument e) {
-                throw BerthException.invalid("devices[" + i + "].host_path", e.getMessage(), e);
+            HostDevice h = nodes.get(d.getHostPath());
+            if (h == null) {
+                throw new IllegalArgumentException("no facts of device " + d.getHostPath() + " were looked up");
             }
             String access = d.getPermissions().isEmpty() ? "rwm" : d.getPermissions();
             ObjectNode dev = linuxDevices.addObject();

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.Function;
 
 /**
  * Builds OCI runtime specs ({@code config.json}, ociVersion 1.0.2) for containers and for a pod's infra process.
@@ -50,10 +49,6 @@ public final class OciSpecs {
      *                                       Berth's profile does not cover
      */
     public static ObjectNode container(SpecInput in) {
-        return container(in, HostDevice::stat);
-    }
-
-    static ObjectNode container(SpecInput in, Function<Path, HostDevice> devices) {
         ContainerConfig c = in.container();
         LinuxContainerSecurityContext sc = c.getLinux().getSecurityContext();
         LinuxContainerResources r = c.getLinux().getResources();
@@ -95,7 +90,7 @@ public final class OciSpecs {
         ObjectNode linux = spec.putObject("linux");
         ArrayNode linuxDevices = Json.array();
         linux.set("resources", LinuxSection.resources(r, "linux.resources.", sc.getPrivileged(), host,
-                c.getDevicesList(), devices, linuxDevices));
+                c.getDevicesList(), in.devices(), linuxDevices));
         if (!linuxDevices.isEmpty()) {
             linux.set("devices", linuxDevices);
         }
@@ -252,9 +247,7 @@ public final class OciSpecs {
      * the device rules, which an update leaves as they are.
      */
     public static ObjectNode updatedResources(LinuxContainerResources resources, HostFacts host) {
-        ObjectNode res = LinuxSection.resources(resources, "", false, host, List.of(), path -> {
-            throw new IllegalStateException("an update has no devices to look up");
-        }, Json.array());
+        ObjectNode res = LinuxSection.resources(resources, "", false, host, List.of(), Map.of(), Json.array());
         res.remove("devices");
         return res;
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.cri.v1.ContainerConfig;
 import dev.berth.cri.v1.PodSandboxConfig;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * Everything {@link OciSpecs#container} needs to build a container's {@code config.json}.
@@ -23,16 +24,22 @@ import java.nio.file.Path;
  * @param sandboxFiles files to bind into the container
  * @param host         facts about the host
  * @param localhostSeccomp the parsed file of a Localhost seccomp profile, or null when none applies
+ * @param devices      the host nodes of the CRI devices by host path ({@link HostDevice#of})
  */
 public record SpecInput(String containerId, ContainerConfig container, PodSandboxConfig sandbox, ImageSpec image,
                         UserSpec user, Path rootfs, NamespacePaths namespaces, String cgroupsPath,
-                        SandboxFiles sandboxFiles, HostFacts host, JsonNode localhostSeccomp) {
+                        SandboxFiles sandboxFiles, HostFacts host, JsonNode localhostSeccomp,
+                        Map<String, HostDevice> devices) {
 
-    /** An input for a container without a Localhost seccomp profile. */
+    public SpecInput {
+        devices = Map.copyOf(devices);
+    }
+
+    /** An input for a container without a Localhost seccomp profile or devices. */
     public SpecInput(String containerId, ContainerConfig container, PodSandboxConfig sandbox, ImageSpec image,
                      UserSpec user, Path rootfs, NamespacePaths namespaces, String cgroupsPath,
                      SandboxFiles sandboxFiles, HostFacts host) {
         this(containerId, container, sandbox, image, user, rootfs, namespaces, cgroupsPath, sandboxFiles, host,
-                null);
+                null, Map.of());
     }
 }

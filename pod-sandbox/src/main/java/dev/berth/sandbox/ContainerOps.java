@@ -17,6 +17,7 @@ import dev.berth.host.Failpoints.Step;
 import dev.berth.host.FileTrees;
 import dev.berth.host.Poller;
 import dev.berth.host.PrivateFiles;
+import dev.berth.oci.HostDevice;
 import dev.berth.oci.ImageSpec;
 import dev.berth.oci.NamespacePaths;
 import dev.berth.oci.OciSpecs;
@@ -95,7 +96,8 @@ final class ContainerOps {
             String cgroupsPath = CgroupPaths.container(sandbox.cgroupParent(), id);
             createMissingMountSources(config);
             ObjectNode spec = OciSpecs.container(new SpecInput(id, config, podConfig, image, user, rootfs, ns,
-                    cgroupsPath, files, env.host().get(), localhostSeccomp(config, podConfig)));
+                    cgroupsPath, files, env.host().get(), localhostSeccomp(config, podConfig),
+                    HostDevice.of(config.getDevicesList())));
             ObjectNode annotations = spec.has("annotations") ? (ObjectNode) spec.get("annotations")
                     : spec.putObject("annotations");
             annotations.put(SANDBOX_ID_ANNOTATION, sandboxId);
