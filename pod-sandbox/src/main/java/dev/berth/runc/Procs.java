@@ -6,7 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Facts about host processes read from /proc. Stateless. */
-final class Procs {
+public final class Procs {
 
     private Procs() {
     }
@@ -15,7 +15,7 @@ final class Procs {
      * Whether {@code pid} is a live (not zombie) process whose command line mentions {@code marker}; the marker
      * guards against a recycled pid.
      */
-    static boolean alive(long pid, String marker) {
+    public static boolean alive(long pid, String marker) {
         Path dir = Path.of("/proc", Long.toString(pid));
         try {
             String stat = Files.readString(dir.resolve("stat"), StandardCharsets.UTF_8);

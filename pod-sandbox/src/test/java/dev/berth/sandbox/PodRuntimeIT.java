@@ -2,7 +2,6 @@ package dev.berth.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.berth.cri.v1.ContainerConfig;
 import dev.berth.cri.v1.ContainerMetadata;
@@ -21,14 +20,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,51 +33,34 @@ class PodRuntimeIT {
     private static final ImageSpec IMAGE = new ImageSpec(List.of(), List.of(),
             List.of("PATH=/bin:/usr/bin"), "", "", "");
 
+    private RuncTestBed bed;
     private Path base;
     private Path rootfs;
     private String cgroupParent;
     private RuntimeSettings settings;
     private PodRuntime runtime;
-    private final Map<String, Long> conmonPids = new ConcurrentHashMap<>();
 
     @BeforeEach
     void setUp() throws IOException {
-        assumeTrue("root".equals(System.getProperty("user.name")), "needs root");
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/conmon")) && Files.isExecutable(Path.of("/usr/sbin/runc")));
-        base = Files.createTempDirectory("bit");
-        rootfs = base.resolve("rootfs");
-        Files.createDirectories(rootfs.resolve("bin"));
-        Files.copy(Path.of("/usr/bin/busybox"), rootfs.resolve("bin/busybox"));
-        Files.createSymbolicLink(rootfs.resolve("bin/sh"), Path.of("busybox"));
-        cgroupParent = "/berth-it-" + UUID.randomUUID().toString().substring(0, 8);
-        settings = new RuntimeSettings(base.resolve("root"), base.resolve("state"), Path.of("/usr/sbin/runc"),
-                Path.of("/usr/bin/conmon"), Path.of("/usr/bin/catatonit"), "cgroupfs", cgroupParent);
-        runtime = new PodRuntime(settings);
-        runtime.recover();
+        bed = RuncTestBed.create();
+        base = bed.base();
+        rootfs = bed.rootfs();
+        cgroupParent = bed.cgroupParent();
+        settings = bed.settings();
+        runtime = bed.newRuntime();
     }
 
     @AfterEach
     void tearDown() throws IOException {
-        if (runtime == null) {
+        if (bed == null) {
             return;
         }
         // best effort for a failed test; the test itself asserts the clean state
-        for (ContainerInfo c : runtime.containers()) {
-            runtime.removeContainer(c.id());
-        }
-        for (SandboxInfo s : runtime.sandboxes()) {
-            runtime.stopSandbox(s.id());
-            runtime.releaseNamespaces(s.id());
-            runtime.removeSandbox(s.id());
-        }
-        runtime.close();
-        for (Path h : cgroupRoots()) {
-            Files.deleteIfExists(h.resolve(cgroupParent.substring(1)));
-        }
-        if (MountTable.under(base).isEmpty()) {
-            try (Stream<Path> s = Files.walk(base)) {
-                s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+        try {
+            RuncTestBed.removeEverything(runtime);
+            runtime.close();
+        } finally {
+            bed.close();
         }
     }
 
@@ -107,7 +84,6 @@ class PodRuntimeIT {
         String hello = id();
         ContainerInfo created = runtime.createContainer(hello, sandboxId,
                 container("hello", "sh", "-c", "echo hello; hostname"), IMAGE, "sha256:img", "busybox", rootfs);
-        recordConmon(hello);
         assertThat(created.state()).isEqualTo(ContainerState.CREATED);
         assertThat(created.pid()).isPositive();
         runtime.startContainer(hello);
@@ -127,8 +103,10 @@ class PodRuntimeIT {
         String sleeper = id();
         runtime.createContainer(sleeper, sandboxId, container("sleeper", "sh", "-c", "sleep 1000"), IMAGE,
                 "sha256:img", "busybox", rootfs);
-        recordConmon(sleeper);
         assertThat(runtime.startContainer(sleeper).state()).isEqualTo(ContainerState.RUNNING);
+        long sleeperConmon = Long.parseLong(Files.readString(
+                settings.stateDir().resolve("containers").resolve(sleeper).resolve("conmon.pid")).strip());
+        assertThat(bed.conmons()).as("the leak check sees a running container's conmon").contains(sleeperConmon);
         long t0 = System.nanoTime();
         ContainerInfo stopped = runtime.stopContainer(sleeper, 2);
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofMillis(1900));
@@ -144,16 +122,12 @@ class PodRuntimeIT {
         String ps = id();
         runtime.createContainer(ps, shared, container("ps", "sh", "-c", "cat /proc/1/cmdline; echo"), IMAGE,
                 "sha256:img", "busybox", rootfs);
-        recordConmon(ps);
         runtime.startContainer(ps);
         awaitTrue(() -> runtime.container(ps).orElseThrow().state() == ContainerState.EXITED,
                 Duration.ofSeconds(20));
         assertThat(runtime.container(ps).orElseThrow().exitCode()).isZero();
         assertThat(Files.readString(Path.of(runtime.container(ps).orElseThrow().logPath())))
                 .contains("/catatonit");
-        long infraConmon = Long.parseLong(Files.readString(
-                settings.stateDir().resolve("sandboxes/" + shared + "/infra/conmon.pid")).strip());
-        conmonPids.put(shared, infraConmon);
 
         // removing a sandbox with containers is refused
         assertThatThrownBy(() -> runtime.removeSandbox(sandboxId))
@@ -173,7 +147,7 @@ class PodRuntimeIT {
         }
         runtime.close();
 
-        assertNothingLeaked();
+        bed.assertNothingLeaked();
     }
 
     @Test
@@ -188,11 +162,11 @@ class PodRuntimeIT {
                         e -> assertThat(e.field()).isEqualTo("linux.cgroup_parent"));
 
         assertThat(runtime.sandbox(sandboxId)).isEmpty();
-        for (Path h : cgroupRoots()) {
+        for (Path h : RuncTestBed.cgroupRoots()) {
             assertThat(h.resolve(cgroupParent.substring(1) + "-missing")).doesNotExist();
         }
         runtime.close();
-        assertNothingLeaked();
+        bed.assertNothingLeaked();
     }
 
     @Test
@@ -209,13 +183,12 @@ class PodRuntimeIT {
         assertThat(settings.stateDir().resolve("containers").resolve(c)).doesNotExist();
         // the name was released: a retry with the same name succeeds
         runtime.createContainer(c, sandboxId, container("c", "sh", "-c", "true"), IMAGE, "i", "r", rootfs);
-        recordConmon(c);
         runtime.removeContainer(c);
         runtime.stopSandbox(sandboxId);
         runtime.releaseNamespaces(sandboxId);
         runtime.removeSandbox(sandboxId);
         runtime.close();
-        assertNothingLeaked();
+        bed.assertNothingLeaked();
     }
 
     @Test
@@ -230,7 +203,7 @@ class PodRuntimeIT {
         assertThat(restarted.sandbox(sandboxId)).isEmpty();
         restarted.close();
         runtime = restarted;
-        assertNothingLeaked();
+        bed.assertNothingLeaked();
     }
 
     @Test
@@ -249,71 +222,13 @@ class PodRuntimeIT {
         restarted.removeSandbox(sandboxId);
         restarted.close();
         runtime = restarted;
-        assertNothingLeaked();
+        bed.assertNothingLeaked();
     }
 
     /** A sandbox made as RunPodSandbox makes it: created, then finished by setting its (here no) network. */
     private SandboxInfo createReady(String id, PodSandboxConfig config) {
         runtime.createSandbox(id, config, "");
         return runtime.setSandboxNetwork(id, "", List.of());
-    }
-
-    private void assertNothingLeaked() throws IOException {
-        assertThat(MountTable.under(base)).as("mounts under the test dirs").isEmpty();
-        for (Path h : cgroupRoots()) {
-            Path parent = h.resolve(cgroupParent.substring(1));
-            if (Files.isDirectory(parent)) {
-                try (Stream<Path> s = Files.list(parent)) {
-                    assertThat(s.filter(Files::isDirectory).toList()).as("cgroups under " + parent).isEmpty();
-                }
-                Files.delete(parent);
-            }
-        }
-        for (Map.Entry<String, Long> e : conmonPids.entrySet()) {
-            assertThat(running(e.getValue())).as("conmon of " + e.getKey()).isFalse();
-        }
-        for (String kind : List.of("sandboxes", "containers")) {
-            Path dir = settings.rootDir().resolve("state").resolve(kind);
-            if (Files.isDirectory(dir)) {
-                try (Stream<Path> s = Files.walk(dir)) {
-                    assertThat(s.filter(Files::isRegularFile).toList()).as("state files of " + kind).isEmpty();
-                }
-            }
-        }
-        for (String kind : List.of("sandboxes", "containers", "exits", "ns/net", "ns/ipc", "ns/uts")) {
-            Path dir = settings.stateDir().resolve(kind);
-            if (Files.isDirectory(dir)) {
-                try (Stream<Path> s = Files.list(dir)) {
-                    assertThat(s.toList()).as(kind).isEmpty();
-                }
-            }
-        }
-    }
-
-    /** Whether {@code pid} is a process that has not exited (a zombie has: only its parent has yet to reap it). */
-    private static boolean running(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            char state = stat.charAt(stat.lastIndexOf(')') + 2);
-            return state != 'Z' && state != 'X';
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private void recordConmon(String id) throws IOException {
-        Path pidFile = settings.stateDir().resolve("containers").resolve(id).resolve("conmon.pid");
-        conmonPids.put(id, Long.parseLong(Files.readString(pidFile).strip()));
-    }
-
-    private static List<Path> cgroupRoots() {
-        List<Path> roots = new ArrayList<>();
-        for (MountTable.Mount m : MountTable.list()) {
-            if (m.fsType().startsWith("cgroup")) {
-                roots.add(m.mountPoint());
-            }
-        }
-        return roots;
     }
 
     private PodSandboxConfig pod(String name, NamespaceMode pid) {

@@ -17,22 +17,33 @@ import dev.berth.sandbox.SandboxRuntime;
 import dev.berth.sandbox.SandboxState;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * An in-memory {@link SandboxRuntime}: sandboxes and containers are records in maps, with the state changes and
- * error kinds of the real runtime (idempotent stop and remove, NOT_FOUND for stopContainer of an unknown id,
- * FAILED_PRECONDITION for a container in a pod that is not ready and for removing a pod that still has
- * containers). Every call is recorded in the
- * {@link CallLog} as {@code runtime.<method>(...)}; {@link #failOn} makes a method throw after recording.
- * The {@code add}/{@code put}/{@code set} methods seed state without recording; usage is answered only for
- * the ids given canned usage, as if every other cgroup were gone. Creation times come from a counter, so
- * they are distinct and increasing. Thread-safe.
+ * An in-memory {@link SandboxRuntime}: sandboxes and containers are records in maps, with the states, snapshots and
+ * error kinds of the real runtime, which {@code FakeSandboxRuntimeContractTest} holds it to (the same
+ * {@code SandboxRuntimeContract} runs against {@code PodRuntime}). A sandbox is NOTREADY from createSandbox until
+ * setSandboxNetwork, and again once stopped or its namespaces are released; names are the pod's and the container's
+ * CRI names, taken until removal; stop and remove are idempotent, stopContainer of an unknown id is NOT_FOUND.
+ *
+ * <p>No process runs. A container whose command is {@code sh -c "exit N"} exits with N as soon as it starts, as
+ * it would for real; every other one runs until it is stopped, and then reports {@link #KILLED_EXIT_CODE}. What
+ * exec, attach and port forwarding produce is whatever the test sets ({@link #execAnswers}, {@link #execStarts},
+ * {@link #portForwardConnects}).
+ *
+ * <p>Every call is recorded in the {@link CallLog} as {@code runtime.<method>(...)}; {@link #failOn} makes a method
+ * throw after recording. The {@code add}/{@code put}/{@code set} methods seed state without recording; usage is
+ * answered only for the ids given canned usage, as if every other cgroup were gone. Times come from a counter,
+ * so they are distinct and increasing. Thread-safe.
  */
 public final class FakeSandboxRuntime implements SandboxRuntime {
 
@@ -43,14 +54,19 @@ public final class FakeSandboxRuntime implements SandboxRuntime {
 
     /** The exit code a container stopped by the fake reports, as if SIGKILLed. */
     public static final int KILLED_EXIT_CODE = 137;
-    /** The pid a container started by the fake reports. */
+    /** The pid of every container's init process, from its creation on. */
     public static final long PID = 4242;
+    /** The runtime's cgroup parent for pods for which kubelet names none, as in Berth's default configuration. */
+    public static final String DEFAULT_CGROUP_PARENT = "/berth";
+    /** The one command whose outcome the fake knows, {@code sh -c "exit N"}. */
+    private static final Pattern EXIT_COMMAND = Pattern.compile("exit (\\d{1,3})");
 
     private final CallLog log;
     private final Failures failures = new Failures(SandboxRuntime.class);
     private final Map<String, SandboxInfo> sandboxes = new LinkedHashMap<>();
     private final Map<String, ContainerInfo> containers = new LinkedHashMap<>();
     private final Map<String, ContainerCreation> creations = new LinkedHashMap<>();
+    private final Set<String> stopped = new HashSet<>();
     private final Set<String> released = new HashSet<>();
     private final Map<String, ResourceUsage> usage = new LinkedHashMap<>();
     private final Map<String, List<InterfaceUsage>> interfaces = new LinkedHashMap<>();
@@ -79,21 +95,23 @@ public final class FakeSandboxRuntime implements SandboxRuntime {
         return "/run/berth/ns/net-" + sandboxId;
     }
 
-    /** The cgroup parent the fake gives a pod. */
+    /** The cgroup parent the fake gives a pod for which kubelet names none. */
     public static String cgroupParent(String sandboxId) {
-        return "/berth/pod-" + sandboxId;
+        return DEFAULT_CGROUP_PARENT + "/" + sandboxId;
     }
 
-    /** Seeds a READY sandbox, as createSandbox would make it; not recorded. */
+    /** Seeds a READY sandbox, as RunPodSandbox leaves it; not recorded. */
     public synchronized SandboxInfo addSandbox(String id, PodSandboxConfig config) {
-        SandboxInfo sandbox = newSandbox(id, config, "");
-        sandboxes.put(id, sandbox);
+        SandboxInfo sandbox = withState(newSandbox(id, config, ""), SandboxState.READY);
+        put(sandbox);
         return sandbox;
     }
 
-    /** Seeds or replaces a sandbox as given; not recorded. */
+    /** Seeds or replaces a sandbox as given, its state included; not recorded. */
     public synchronized void put(SandboxInfo sandbox) {
         sandboxes.put(sandbox.id(), sandbox);
+        stopped.remove(sandbox.id());
+        released.remove(sandbox.id());
     }
 
     /** Seeds a container of {@code sandboxId} in the given state with plausible times; not recorded. */
@@ -105,7 +123,7 @@ public final class FakeSandboxRuntime implements SandboxRuntime {
         ContainerInfo container = new ContainerInfo(id, sandboxId, config, "sha256:" + "ab".repeat(32),
                 "docker.io/library/busybox@sha256:" + "cd".repeat(32), created, started, finished,
                 0, state == ContainerState.EXITED ? "Completed" : "", "",
-                "/var/log/pods/" + id + ".log", state == ContainerState.RUNNING ? PID : 0, state);
+                "/var/log/pods/" + id + ".log", PID, state);
         containers.put(id, container);
         return container;
     }
@@ -137,11 +155,26 @@ public final class FakeSandboxRuntime implements SandboxRuntime {
     @Override
     public synchronized SandboxInfo createSandbox(String id, PodSandboxConfig config, String runtimeHandler) {
         call("createSandbox", false, id, runtimeHandler);
+        if (id.isEmpty() || id.contains("/")) {
+            throw BerthException.invalidArgument("invalid sandbox id");
+        }
+        if (config.getMetadata().getName().isEmpty()) {
+            throw BerthException.invalid("metadata.name", "must not be empty");
+        }
         if (sandboxes.containsKey(id)) {
             throw BerthException.alreadyExists("sandbox " + id + " already exists");
         }
+        String name = nameKey(config);
+        for (SandboxInfo other : sandboxes.values()) {
+            if (nameKey(other.config()).equals(name)) {
+                throw BerthException.alreadyExists("sandbox name " + name + " is reserved for " + other.id());
+            }
+        }
+        // not ready until RunPodSandbox has attached it to the network and recorded its addresses
         SandboxInfo sandbox = newSandbox(id, config, runtimeHandler);
         sandboxes.put(id, sandbox);
+        stopped.remove(id);
+        released.remove(id);
         return sandbox;
     }
 
@@ -149,7 +182,9 @@ public final class FakeSandboxRuntime implements SandboxRuntime {
     public synchronized SandboxInfo setSandboxNetwork(String id, String ip, List<String> additionalIps) {
         call("setSandboxNetwork", false, id, ip, additionalIps);
         SandboxInfo s = requireSandbox(id);
-        SandboxInfo updated = new SandboxInfo(s.id(), s.config(), s.runtimeHandler(), s.createdAtNanos(), s.state(),
+        SandboxState state = stopped.contains(id) || released.contains(id) ? SandboxState.NOTREADY
+                : SandboxState.READY;
+        SandboxInfo updated = new SandboxInfo(s.id(), s.config(), s.runtimeHandler(), s.createdAtNanos(), state,
                 s.netnsPath(), ip, additionalIps, s.cgroupParent());
         sandboxes.put(id, updated);
         return updated;
@@ -164,18 +199,20 @@ public final class FakeSandboxRuntime implements SandboxRuntime {
         }
         for (ContainerInfo c : List.copyOf(containers.values())) {
             if (c.sandboxId().equals(id) && c.state() != ContainerState.EXITED) {
-                containers.put(c.id(), exited(c));
+                containers.put(c.id(), finished(c, KILLED_EXIT_CODE));
             }
         }
-        sandboxes.put(id, new SandboxInfo(s.id(), s.config(), s.runtimeHandler(), s.createdAtNanos(),
-                SandboxState.NOTREADY, s.netnsPath(), s.ip(), s.additionalIps(), s.cgroupParent()));
+        stopped.add(id);
+        sandboxes.put(id, withState(s, SandboxState.NOTREADY));
     }
 
     @Override
     public synchronized void releaseNamespaces(String id) {
         call("releaseNamespaces", false, id);
-        if (sandboxes.containsKey(id)) {
+        SandboxInfo s = sandboxes.get(id);
+        if (s != null) {
             released.add(id);
+            sandboxes.put(id, withState(s, SandboxState.NOTREADY));
         }
     }
 
@@ -199,7 +236,7 @@ public final class FakeSandboxRuntime implements SandboxRuntime {
     @Override
     public synchronized List<SandboxInfo> sandboxes() {
         call("sandboxes", true);
-        return List.copyOf(sandboxes.values());
+        return sandboxes.values().stream().sorted(Comparator.comparingLong(SandboxInfo::createdAtNanos)).toList();
     }
 
     @Override
@@ -207,15 +244,32 @@ public final class FakeSandboxRuntime implements SandboxRuntime {
                                                       ImageSpec image, String imageId, String imageRef,
                                                       Path rootfs) {
         call("createContainer", false, id, sandboxId);
-        if (requireSandbox(sandboxId).state() != SandboxState.READY) {
+        if (id.isEmpty() || id.contains("/")) {
+            throw BerthException.invalidArgument("invalid container id");
+        }
+        if (config.getMetadata().getName().isEmpty()) {
+            throw BerthException.invalid("metadata.name", "must not be empty");
+        }
+        SandboxInfo sandbox = requireSandbox(sandboxId);
+        if (sandbox.state() != SandboxState.READY) {
             throw BerthException.failedPrecondition("sandbox " + sandboxId + " is not ready");
         }
         if (containers.containsKey(id)) {
             throw BerthException.alreadyExists("container " + id + " already exists");
         }
+        for (ContainerInfo other : containers.values()) {
+            if (other.sandboxId().equals(sandboxId)
+                    && other.config().getMetadata().getName().equals(config.getMetadata().getName())
+                    && other.config().getMetadata().getAttempt() == config.getMetadata().getAttempt()) {
+                throw BerthException.alreadyExists("container name " + config.getMetadata().getName()
+                        + " (attempt " + config.getMetadata().getAttempt() + ") in sandbox " + sandboxId
+                        + " is reserved for " + other.id());
+            }
+        }
+        String logPath = logPath(sandbox.config(), config, id);
         creations.put(id, new ContainerCreation(id, sandboxId, config, image, imageId, imageRef, rootfs));
         ContainerInfo container = new ContainerInfo(id, sandboxId, config, imageId, imageRef, tick(), 0, 0, 0, "",
-                "", "/var/log/pods/" + id + ".log", 0, ContainerState.CREATED);
+                "", logPath, PID, ContainerState.CREATED);
         containers.put(id, container);
         return container;
     }
@@ -229,7 +283,9 @@ public final class FakeSandboxRuntime implements SandboxRuntime {
         }
         ContainerInfo started = new ContainerInfo(c.id(), c.sandboxId(), c.config(), c.imageId(), c.imageRef(),
                 c.createdAtNanos(), tick(), 0, 0, "", "", c.logPath(), PID, ContainerState.RUNNING);
-        containers.put(id, started);
+        // the real runtime learns of an exit after startContainer has returned the running container
+        OptionalInt exitCode = exitCode(c.config());
+        containers.put(id, exitCode.isPresent() ? finished(started, exitCode.getAsInt()) : started);
         return started;
     }
 
@@ -240,9 +296,9 @@ public final class FakeSandboxRuntime implements SandboxRuntime {
         if (c.state() == ContainerState.EXITED) {
             return c;
         }
-        ContainerInfo stopped = exited(c);
-        containers.put(id, stopped);
-        return stopped;
+        ContainerInfo killed = finished(c, KILLED_EXIT_CODE);
+        containers.put(id, killed);
+        return killed;
     }
 
     /** Sets what {@link #execSync} answers for running containers (exit 0 with no output unless set). */
@@ -253,10 +309,7 @@ public final class FakeSandboxRuntime implements SandboxRuntime {
     @Override
     public synchronized ExecResult execSync(String id, List<String> command, long timeoutSeconds) {
         call("execSync", false, id, command, timeoutSeconds);
-        ContainerInfo c = requireContainer(id);
-        if (c.state() != ContainerState.RUNNING) {
-            throw BerthException.failedPrecondition("container " + id + " is not running");
-        }
+        requireRunnable(requireContainer(id), command);
         return execResult;
     }
 
@@ -271,10 +324,7 @@ public final class FakeSandboxRuntime implements SandboxRuntime {
     @Override
     public synchronized ExecProcess startExec(String id, List<String> command, Path terminal) {
         call("startExec", false, id, command, terminal != null);
-        ContainerInfo c = requireContainer(id);
-        if (c.state() != ContainerState.RUNNING) {
-            throw BerthException.failedPrecondition("container " + id + " is not running");
-        }
+        requireRunnable(requireContainer(id), command);
         if (execStarter == null) {
             throw BerthException.failed("the fake runtime was given no exec process");
         }
@@ -302,6 +352,9 @@ public final class FakeSandboxRuntime implements SandboxRuntime {
     @Override
     public synchronized ExecProcess portForward(String sandboxId, int port) {
         call("portForward", false, sandboxId, port);
+        if (port < 1 || port > 65535) {
+            throw BerthException.invalidArgument("port " + port + " is out of range");
+        }
         SandboxInfo s = sandboxes.get(sandboxId);
         if (s == null) {
             throw BerthException.notFound("sandbox " + sandboxId + " not found");
@@ -365,7 +418,10 @@ public final class FakeSandboxRuntime implements SandboxRuntime {
     @Override
     public synchronized List<InterfaceUsage> sandboxInterfaces(String id) {
         call("sandboxInterfaces", true, id);
-        return sandboxes.containsKey(id) ? interfaces.getOrDefault(id, List.of()) : List.of();
+        // the real runtime reads the counters through a process of the pod: a stopped pod has none
+        SandboxInfo s = sandboxes.get(id);
+        return s != null && s.state() == SandboxState.READY && s.netnsPath() != null
+                ? interfaces.getOrDefault(id, List.of()) : List.of();
     }
 
     @Override
@@ -383,7 +439,8 @@ public final class FakeSandboxRuntime implements SandboxRuntime {
     @Override
     public synchronized List<ContainerInfo> containers() {
         call("containers", true);
-        return List.copyOf(containers.values());
+        return containers.values().stream().sorted(Comparator.comparingLong(ContainerInfo::createdAtNanos))
+                .toList();
     }
 
     @Override
@@ -400,14 +457,64 @@ public final class FakeSandboxRuntime implements SandboxRuntime {
     private SandboxInfo newSandbox(String id, PodSandboxConfig config, String runtimeHandler) {
         boolean hostNetwork = config.getLinux().getSecurityContext().getNamespaceOptions().getNetwork()
                 == NamespaceMode.NODE;
-        return new SandboxInfo(id, config, runtimeHandler, tick(), SandboxState.READY,
-                hostNetwork ? null : netnsPath(id), "", new ArrayList<>(), cgroupParent(id));
+        String kubeletParent = config.getLinux().getCgroupParent();
+        return new SandboxInfo(id, config, runtimeHandler, tick(), SandboxState.NOTREADY,
+                hostNetwork ? null : netnsPath(id), "", List.of(),
+                kubeletParent.isBlank() ? cgroupParent(id) : kubeletParent);
     }
 
-    private ContainerInfo exited(ContainerInfo c) {
+    private static SandboxInfo withState(SandboxInfo s, SandboxState state) {
+        return new SandboxInfo(s.id(), s.config(), s.runtimeHandler(), s.createdAtNanos(), state, s.netnsPath(),
+                s.ip(), s.additionalIps(), s.cgroupParent());
+    }
+
+    /** The pod's CRI name, which one sandbox at a time may hold. */
+    private static String nameKey(PodSandboxConfig config) {
+        var m = config.getMetadata();
+        return m.getName() + "_" + m.getNamespace() + "_" + m.getUid() + "_" + m.getAttempt();
+    }
+
+    /** kubelet's log_directory + log_path when both are given, else a file of the container's own. */
+    private static String logPath(PodSandboxConfig pod, ContainerConfig config, String id) {
+        if (pod.getLogDirectory().isEmpty() || config.getLogPath().isEmpty()) {
+            return "/run/berth/containers/" + id + "/container.log";
+        }
+        Path directory = Path.of(pod.getLogDirectory()).normalize();
+        Path path = directory.resolve(config.getLogPath()).normalize();
+        if (!path.startsWith(directory)) {
+            throw BerthException.invalid("log_path", "must stay inside log_directory");
+        }
+        return path.toString();
+    }
+
+    /** The exit code of {@code sh -c "exit N"}, N modulo 256 as the shell has it; empty for any other command. */
+    private static OptionalInt exitCode(ContainerConfig config) {
+        List<String> argv = new ArrayList<>(config.getCommandList());
+        argv.addAll(config.getArgsList());
+        if (argv.size() == 3 && List.of("sh", "/bin/sh").contains(argv.get(0)) && argv.get(1).equals("-c")) {
+            Matcher m = EXIT_COMMAND.matcher(argv.get(2).strip());
+            if (m.matches()) {
+                return OptionalInt.of(Integer.parseInt(m.group(1)) & 0xff);
+            }
+        }
+        return OptionalInt.empty();
+    }
+
+    /** The container as its process ended with {@code exitCode}, now. */
+    private ContainerInfo finished(ContainerInfo c, int exitCode) {
         return new ContainerInfo(c.id(), c.sandboxId(), c.config(), c.imageId(), c.imageRef(), c.createdAtNanos(),
-                c.startedAtNanos(), tick(), KILLED_EXIT_CODE, "Error", "", c.logPath(), c.pid(),
-                ContainerState.EXITED);
+                c.startedAtNanos(), tick(), exitCode, exitCode == 0 ? "Completed" : "Error", "", c.logPath(),
+                c.pid(), ContainerState.EXITED);
+    }
+
+    /** As the real runtime checks a command to run in a container: an unknown id was refused before. */
+    private static void requireRunnable(ContainerInfo c, List<String> command) {
+        if (command.isEmpty()) {
+            throw BerthException.invalidArgument("cmd must not be empty");
+        }
+        if (c.state() != ContainerState.RUNNING) {
+            throw BerthException.failedPrecondition("container " + c.id() + " is not running");
+        }
     }
 
     private SandboxInfo requireSandbox(String id) {
