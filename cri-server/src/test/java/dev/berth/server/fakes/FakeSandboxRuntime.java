@@ -269,8 +269,8 @@ public final class FakeSandboxRuntime implements SandboxRuntime {
     }
 
     @Override
-    public synchronized ExecProcess startExec(String id, List<String> command, Path terminal) {
-        call("startExec", false, id, command, terminal != null);
+    public synchronized ExecProcess startExec(String id, List<String> command, boolean tty) {
+        call("startExec", false, id, command, tty);
         ContainerInfo c = requireContainer(id);
         if (c.state() != ContainerState.RUNNING) {
             throw BerthException.failedPrecondition("container " + id + " is not running");
