@@ -58,12 +58,12 @@ public interface CommandRunner {
                      int maxOutputBytes);
 
     /**
-     * Starts {@code argv} and returns at once; the caller owns the process. Its standard streams are pipes, or,
-     * when {@code stdio} is not null, that file (a terminal device) opened for all three.
+     * Starts {@code argv} in {@code workDir} (null: the daemon's own) and returns at once; the caller owns the
+     * process. Its standard streams are pipes.
      *
      * @throws CommandException when the program cannot start
      */
-    Process start(List<String> argv, Path stdio);
+    Process start(List<String> argv, Path workDir);
 
     /** Runs {@code argv} without input. */
     default CommandResult run(List<String> argv, Duration timeout) {

@@ -67,17 +67,6 @@ public interface LibC {
 
     int shutdown(int fd, int how);
 
-    // pseudo-terminals
-    int posix_openpt(int flags);
-
-    int grantpt(int fd);
-
-    int unlockpt(int fd);
-
-    String ptsname(int fd);
-
-    int ioctl(int fd, jnr.ffi.NativeLong request, byte[] argument);
-
     String strerror(int errnum);
 
     static LibC get() {

@@ -115,11 +115,8 @@ public final class ProcessRunner implements CommandRunner {
     }
 
     @Override
-    public Process start(List<String> argv, Path stdio) {
-        ProcessBuilder pb = new ProcessBuilder(argv);
-        if (stdio != null) {
-            pb.redirectInput(stdio.toFile()).redirectOutput(stdio.toFile()).redirectError(stdio.toFile());
-        }
+    public Process start(List<String> argv, Path workDir) {
+        ProcessBuilder pb = new ProcessBuilder(argv).directory(workDir == null ? null : workDir.toFile());
         try {
             return pb.start();
         } catch (IOException e) {

@@ -161,22 +161,26 @@ public final class ConmonRunc implements OciRuntime {
     /** The last error runc logged in the bundle, or "" when there is none. */
     static String runcError(Path bundle) {
         try {
-            List<String> lines = Files.readAllLines(runcLog(bundle), StandardCharsets.UTF_8);
-            String last = "";
-            for (String line : lines) {
-                try {
-                    JsonNode n = JSON.readTree(line);
-                    if ("error".equals(n.path("level").asText()) || "fatal".equals(n.path("level").asText())) {
-                        last = n.path("msg").asText();
-                    }
-                } catch (IOException notJson) {
-                    last = line;
-                }
-            }
-            return last;
+            return lastError(Files.readAllLines(runcLog(bundle), StandardCharsets.UTF_8));
         } catch (IOException e) {
             return "";
         }
+    }
+
+    /** The message of the last error in runc's JSON log lines (a line that is not JSON counts as one). */
+    static String lastError(List<String> lines) {
+        String last = "";
+        for (String line : lines) {
+            try {
+                JsonNode n = JSON.readTree(line);
+                if ("error".equals(n.path("level").asText()) || "fatal".equals(n.path("level").asText())) {
+                    last = n.path("msg").asText();
+                }
+            } catch (IOException notJson) {
+                last = line;
+            }
+        }
+        return last;
     }
 
     @Override
@@ -213,19 +217,34 @@ public final class ConmonRunc implements OciRuntime {
     }
 
     @Override
-    public Process startExec(String id, Path processSpec, Path pidFile, Path terminal) {
-        List<String> argv = new ArrayList<>();
-        if (terminal != null) {
-            // runc in the foreground relays a container terminal only to a controlling terminal of its own.
-            argv.addAll(List.of("setsid", "--ctty"));
-        }
-        argv.addAll(runcArgv(id, List.of("exec", "--process", processSpec.toString(),
-                "--pid-file", pidFile.toString())));
-        if (terminal != null) {
-            argv.add("--tty");
-        }
-        argv.add(id);
-        return runner.start(argv, terminal);
+    public Process startExec(String id, Path processSpec, Path pidFile) {
+        return runner.start(runcArgv(id, List.of("exec", "--process", processSpec.toString(),
+                "--pid-file", pidFile.toString(), id)), null);
+    }
+
+    /**
+     * runc in the foreground relays a terminal only to a terminal of its own on the host, whose output
+     * processing it keeps on while it clears ONLCR on the container's terminal, from another thread, after the
+     * process may already have written: such lines reached the client as "\r\r\n". So conmon runs
+     * {@code runc exec --detach}, receives the container's terminal through the console socket as the kernel
+     * made it, and relays its bytes unchanged, as containerd's shim and Podman's conmon do.
+     */
+    @Override
+    public TerminalExec startExecWithTerminal(String id, Path processSpec, Path dir) {
+        return ConmonExec.start(runner, conmonExecArgs(id, processSpec, dir), dir);
+    }
+
+    /**
+     * The command line of an exec's conmon. It stays Berth's child ({@code --sync}) and writes no exit file: the
+     * exit dir is the containers', whose files are named by container id. {@code --full-attach} puts the
+     * attach socket in {@code dir} rather than a link to it in the socket dir.
+     */
+    List<String> conmonExecArgs(String id, Path processSpec, Path dir) {
+        return List.of(conmon.toString(), "--api-version", "1", "--sync",
+                "--exec", "--exec-attach", "--exec-process-spec", processSpec.toString(), "--terminal",
+                "-c", id, "-u", dir.getFileName().toString(), "-r", runc.toString(),
+                "--runtime-arg", "--root=" + rootOf(id), "--runtime-arg", "--log-format=json",
+                "-b", dir.toString(), "-p", dir.resolve("pid").toString(), "-l", "none", "--full-attach");
     }
 
     @Override

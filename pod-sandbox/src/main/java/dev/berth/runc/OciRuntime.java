@@ -2,6 +2,7 @@ package dev.berth.runc;
 
 import dev.berth.host.Captured;
 import dev.berth.host.CommandException;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -61,14 +62,53 @@ public interface OciRuntime {
     Captured exec(String id, Path processSpec, Duration timeout, int maxOutputBytes);
 
     /**
-     * Starts one more process in the running container, described by {@code processSpec}, and returns without
-     * waiting. Without a terminal its standard streams are the pipes of the returned process. With one
-     * ({@code terminal} not null, and {@code terminal} set in the spec) runc runs in its own session with that
-     * terminal device as its controlling terminal and standard streams, and relays between it and the
-     * terminal it makes inside the container, window size changes included. runc writes the pid of the
-     * process inside the container to {@code pidFile} and exits with that process's exit code.
+     * Starts one more process in the running container, described by {@code processSpec} (without a terminal),
+     * and returns without waiting: its standard streams are the pipes of the returned process, which writes the
+     * pid of the process inside the container to {@code pidFile} and exits with that process's exit code.
      */
-    Process startExec(String id, Path processSpec, Path pidFile, Path terminal);
+    Process startExec(String id, Path processSpec, Path pidFile);
+
+    /**
+     * Prepares one more process in the running container with a terminal ({@code terminal} set in
+     * {@code processSpec}) under a monitor of its own, whose files go to the empty directory {@code dir}, and
+     * returns once the monitor's attach socket listens; the process starts with {@link TerminalExec#run()}.
+     *
+     * @throws CommandException when the monitor cannot be started
+     */
+    TerminalExec startExecWithTerminal(String id, Path processSpec, Path dir);
+
+    /**
+     * A process run with a terminal by its own monitor. The monitor holds the container's side of the terminal
+     * and relays its bytes unchanged on {@link #attachSocket()}, as a container's monitor does (stream number 2
+     * for the output, the input written to the socket): nothing on the host translates them. Thread-safe.
+     */
+    interface TerminalExec extends AutoCloseable {
+
+        /** The monitor's attach socket: connect before {@link #run()}, so that no output is missed. */
+        Path attachSocket();
+
+        /**
+         * Lets the process start and waits until it runs.
+         *
+         * @throws CommandException when runc cannot start it (typed as runc's create errors are)
+         */
+        void run();
+
+        /** Waits for the process to exit and returns its exit code (128 + signal when a signal ended it). */
+        int waitFor() throws InterruptedException;
+
+        boolean isAlive();
+
+        /** Sets the terminal's size in characters; the process gets SIGWINCH. */
+        void resize(int width, int height) throws IOException;
+
+        /** Kills the process (SIGKILL), or the monitor when the process has not started; idempotent. */
+        void kill();
+
+        /** Kills the process if it still runs and waits for the monitor to exit. */
+        @Override
+        void close();
+    }
 
     /**
      * Asks the container's monitor to close its log file and open it again at the same path (after the

@@ -1,10 +1,12 @@
 package dev.berth.sandbox;
 
-import dev.berth.host.BerthException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.berth.host.BerthException;
 import dev.berth.host.Captured;
+import dev.berth.host.FileTrees;
 import dev.berth.host.PrivateFiles;
+import dev.berth.runc.OciRuntime;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -14,9 +16,10 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * Runs a command in a running container, as ExecSync and the streaming Exec need: the container's own process settings (user, env,
- * cwd, capabilities, no-new-privileges) with other arguments and no terminal. Thread-safe; runs without the
- * container's lock, so a long probe never blocks a stop.
+ * Runs a command in a running container, as ExecSync and the streaming Exec need: the container's own process
+ * settings (user, env, cwd, capabilities, no-new-privileges) with other arguments, and a terminal only when the
+ * streaming Exec asks for one. Thread-safe; runs without the container's lock, so a long probe never blocks a
+ * stop.
  */
 final class ContainerExec {
 
@@ -56,27 +59,58 @@ final class ContainerExec {
 
     /**
      * Starts {@code command} in the container and returns at once: with pipes for its streams, or with a
-     * terminal relayed to the host terminal device {@code terminal} when that is not null. The caller closes
-     * the returned process, which removes its process file.
+     * terminal when {@code tty}. The caller closes the returned process, which removes what was made for it.
      */
-    ExecProcess start(ContainerRecord container, List<String> command, Path terminal) {
+    ExecProcess start(ContainerRecord container, List<String> command, boolean tty) {
         checkRunnable(container, command);
         Path bundle = Path.of(container.bundle());
         String name = "exec-" + UUID.randomUUID();
+        if (tty) {
+            return startWithTerminal(container.id(), bundle, command, bundle.resolve(name));
+        }
         Path spec = bundle.resolve(name + ".json");
         Path pidFile = bundle.resolve(name + ".pid");
         try {
-            ObjectNode process = processSpec(bundle, command);
-            process.put("terminal", terminal != null);
-            PrivateFiles.write(spec, env.json().writeValueAsBytes(process));
-            return new RuncExecProcess(env.oci().startExec(container.id(), spec, pidFile, terminal), spec,
-                    pidFile);
+            PrivateFiles.write(spec, env.json().writeValueAsBytes(processSpec(bundle, command)));
+            return new RuncExecProcess(env.oci().startExec(container.id(), spec, pidFile), spec, pidFile);
         } catch (IOException | RuntimeException e) {
             try {
                 Files.deleteIfExists(spec);
             } catch (IOException ignored) {
                 // the bundle goes with the container
             }
+            if (e instanceof IOException io) {
+                throw new UncheckedIOException(io);
+            }
+            throw (RuntimeException) e;
+        }
+    }
+
+    /**
+     * The command's terminal is made by runc in the container and relayed by a monitor of the command's own
+     * from its attach socket, which is connected to before the command starts so that none of its output is
+     * missed. Everything of it lives in {@code dir}.
+     */
+    private ExecProcess startWithTerminal(String id, Path bundle, List<String> command, Path dir) {
+        OciRuntime.TerminalExec exec = null;
+        AttachedProcess streams = null;
+        try {
+            PrivateFiles.createDirectories(dir);
+            Path spec = dir.resolve("process.json");
+            ObjectNode process = processSpec(bundle, command).put("terminal", true);
+            PrivateFiles.write(spec, env.json().writeValueAsBytes(process));
+            exec = env.oci().startExecWithTerminal(id, spec, dir);
+            streams = AttachedProcess.connect(exec.attachSocket());
+            exec.run();
+            return new TerminalExecProcess(exec, streams, dir);
+        } catch (IOException | RuntimeException e) {
+            if (streams != null) {
+                streams.close();
+            }
+            if (exec != null) {
+                exec.close();
+            }
+            FileTrees.deleteRecursively(dir);
             if (e instanceof IOException io) {
                 throw new UncheckedIOException(io);
             }

@@ -1,11 +1,13 @@
 package dev.berth.sandbox;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 
 /**
  * A command running in a container for a streaming exec: its three standard streams, its exit code and a way
- * to end it. The streams are plain pipes; closing {@link #stdin()} gives the command end of input.
+ * to end it. Closing {@link #stdin()} gives the command end of input. A command with a terminal has all its
+ * output on {@link #stdout()}, and its input ends only as a terminal's does (a ^D it reads).
  *
  * <p>Thread-safe in the way of {@link Process}: each stream is used by one thread, {@link #waitFor()} and
  * {@link #kill()} from any. {@link #close()} kills the command if it still runs and removes what was made
@@ -30,6 +32,13 @@ public interface ExecProcess extends AutoCloseable {
 
     /** Kills the command inside the container (SIGKILL); idempotent. */
     void kill();
+
+    /**
+     * Sets the size in characters of the command's terminal, which sends it SIGWINCH; nothing happens for a
+     * command without a terminal.
+     */
+    default void resize(int width, int height) throws IOException {
+    }
 
     @Override
     void close();

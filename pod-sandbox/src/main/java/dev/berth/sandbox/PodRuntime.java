@@ -188,13 +188,13 @@ public final class PodRuntime implements SandboxRuntime {
     }
 
     /**
-     * Starts {@code command} in a running container without waiting for it, with a terminal when
-     * {@code terminal} (a host terminal device) is not null; the caller closes the result.
-     * NOT_FOUND for an unknown container, FAILED_PRECONDITION when it is not running.
+     * Starts {@code command} in a running container without waiting for it, with a terminal when {@code tty};
+     * the caller closes the result. NOT_FOUND for an unknown container, FAILED_PRECONDITION when it is not
+     * running.
      */
-    public ExecProcess startExec(String id, List<String> command, Path terminal) {
+    public ExecProcess startExec(String id, List<String> command, boolean tty) {
         ContainerRecord container = locks.with(id, () -> containerOps.refresh(containerOps.get(id)));
-        return containerExec.start(container, command, terminal);
+        return containerExec.start(container, command, tty);
     }
 
     /** Connects to the container's attach socket; see {@link SandboxRuntime#attach}. */

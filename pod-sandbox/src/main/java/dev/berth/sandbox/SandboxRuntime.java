@@ -101,13 +101,12 @@ public interface SandboxRuntime extends AutoCloseable {
 
     /**
      * Starts {@code command} in a running container with the container's process settings and returns without
-     * waiting; the caller must close the result. With {@code terminal} null the command gets pipes for its
-     * streams; otherwise it gets a terminal in the container, relayed to the host terminal device
-     * {@code terminal} (the slave side of a pseudo-terminal whose master the caller holds: window size changes
-     * set there reach the command), and the pipes carry nothing. NOT_FOUND for an unknown container,
-     * FAILED_PRECONDITION when it is not running.
+     * waiting; the caller must close the result. Without {@code tty} the command gets pipes for its streams;
+     * with it, a terminal in the container whose output comes on the result's stdout byte for byte as the
+     * terminal wrote it (lines ending in "\r\n"), and whose size {@link ExecProcess#resize} sets. NOT_FOUND for
+     * an unknown container, FAILED_PRECONDITION when it is not running.
      */
-    ExecProcess startExec(String id, List<String> command, Path terminal);
+    ExecProcess startExec(String id, List<String> command, boolean tty);
 
     /**
      * Attaches to a running container's main process through its monitor: the result's stdout and stderr carry

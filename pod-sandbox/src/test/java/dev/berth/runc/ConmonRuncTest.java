@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class ConmonRuncTest {
 
     private final List<List<String>> started = new ArrayList<>();
-    private final List<Path> stdios = new ArrayList<>();
+    private final List<Path> workDirs = new ArrayList<>();
     private final CommandRunner recorder = new CommandRunner() {
         @Override
         public CommandResult run(List<String> argv, byte[] stdin, Duration timeout, Path workDir) {
@@ -33,9 +33,9 @@ class ConmonRuncTest {
         }
 
         @Override
-        public Process start(List<String> argv, Path stdio) {
+        public Process start(List<String> argv, Path workDir) {
             started.add(argv);
-            stdios.add(stdio);
+            workDirs.add(workDir);
             return null;
         }
     };
@@ -79,20 +79,22 @@ class ConmonRuncTest {
 
     @Test
     void startExec_withoutTerminal_runcExecWithPipes() {
-        runtime.startExec("c1", Path.of("/b/exec-1.json"), Path.of("/b/exec-1.pid"), null);
+        runtime.startExec("c1", Path.of("/b/exec-1.json"), Path.of("/b/exec-1.pid"));
 
         assertThat(started).containsExactly(List.of("/usr/sbin/runc", "--root", "/run/b/runc", "exec", "--process",
                 "/b/exec-1.json", "--pid-file", "/b/exec-1.pid", "c1"));
-        assertThat(stdios).containsExactly((Path) null);
+        assertThat(workDirs).containsExactly((Path) null);
     }
 
     @Test
-    void startExec_withTerminal_runcInItsOwnSessionOnThatTerminal() {
-        runtime.startExec("c1", Path.of("/b/exec-1.json"), Path.of("/b/exec-1.pid"), Path.of("/dev/pts/7"));
+    void conmonExecArgs_withTerminal_conmonOfItsOwnRelaysRunc_withoutExitFileOrSocketLink() {
+        List<String> argv = runtime.conmonExecArgs("c1", Path.of("/b/exec-1/process.json"), Path.of("/b/exec-1"));
 
-        assertThat(started).containsExactly(List.of("setsid", "--ctty", "/usr/sbin/runc", "--root", "/run/b/runc",
-                "exec", "--process", "/b/exec-1.json", "--pid-file", "/b/exec-1.pid", "--tty", "c1"));
-        assertThat(stdios).containsExactly(Path.of("/dev/pts/7"));
+        assertThat(String.join(" ", argv)).isEqualTo("/usr/bin/conmon --api-version 1 --sync --exec --exec-attach"
+                + " --exec-process-spec /b/exec-1/process.json --terminal -c c1 -u exec-1 -r /usr/sbin/runc"
+                + " --runtime-arg --root=/run/b/runc --runtime-arg --log-format=json -b /b/exec-1 -p /b/exec-1/pid"
+                + " -l none --full-attach");
+        assertThat(argv).as("the exit dir is the containers'").doesNotContain("--exit-dir", "/run/b/exits");
     }
 
     @Test

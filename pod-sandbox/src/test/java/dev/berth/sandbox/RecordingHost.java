@@ -44,7 +44,7 @@ final class RecordingHost {
         }
 
         @Override
-        public Process start(List<String> argv, Path stdio) {
+        public Process start(List<String> argv, Path workDir) {
             throw new UnsupportedOperationException(String.join(" ", argv));
         }
     };

@@ -89,8 +89,13 @@ final class RecordingOciRuntime implements OciRuntime {
     }
 
     @Override
-    public Process startExec(String id, Path processSpec, Path pidFile, Path terminal) {
+    public Process startExec(String id, Path processSpec, Path pidFile) {
         throw new UnsupportedOperationException("startExec");
+    }
+
+    @Override
+    public TerminalExec startExecWithTerminal(String id, Path processSpec, Path dir) {
+        throw new UnsupportedOperationException("startExecWithTerminal");
     }
 
     @Override

@@ -673,7 +673,7 @@ public abstract class SandboxRuntimeContract {
 
         assertThatThrownBy(() -> runtime.execSync(id, List.of("true"), 5))
                 .isInstanceOf(BerthException.NotFound.class);
-        assertThatThrownBy(() -> runtime.startExec(id, List.of("true"), null))
+        assertThatThrownBy(() -> runtime.startExec(id, List.of("true"), false))
                 .isInstanceOf(BerthException.NotFound.class);
         assertThatThrownBy(() -> runtime.attach(id)).isInstanceOf(BerthException.NotFound.class);
         assertThatThrownBy(() -> runtime.reopenContainerLog(id)).isInstanceOf(BerthException.NotFound.class);
@@ -690,7 +690,7 @@ public abstract class SandboxRuntimeContract {
         for (String id : List.of(created, exited)) {
             assertThatThrownBy(() -> runtime.execSync(id, List.of("true"), 5))
                     .isInstanceOf(BerthException.FailedPrecondition.class);
-            assertThatThrownBy(() -> runtime.startExec(id, List.of("true"), null))
+            assertThatThrownBy(() -> runtime.startExec(id, List.of("true"), false))
                     .isInstanceOf(BerthException.FailedPrecondition.class);
             assertThatThrownBy(() -> runtime.attach(id)).isInstanceOf(BerthException.FailedPrecondition.class);
             assertThatThrownBy(() -> runtime.reopenContainerLog(id))
@@ -705,7 +705,7 @@ public abstract class SandboxRuntimeContract {
         String id = started(sandboxId, "app", RUNS);
 
         assertThatThrownBy(() -> runtime.execSync(id, List.of(), 5)).isInstanceOf(BerthException.InvalidArgument.class);
-        assertThatThrownBy(() -> runtime.startExec(id, List.of(), null))
+        assertThatThrownBy(() -> runtime.startExec(id, List.of(), false))
                 .isInstanceOf(BerthException.InvalidArgument.class);
     }
 

@@ -138,15 +138,15 @@ final class ExecSession implements SpdyConnection.Session {
                 process.kill();
             }
             SpdyStream stdin = streams.get("stdin");
-            // Platform threads: a terminal's master is read and written in blocking native calls.
+            // Platform threads: a terminal's attach socket is written in blocking native calls.
             if (stdin != null) {
                 PUMPS.start(() -> Pump.copy(stdin.in(), process.stdin(), true, true));
             } else {
                 Pump.closeQuietly(process.stdin());
             }
             SpdyStream resize = streams.get("resize");
-            if (resize != null && process instanceof Terminal terminal) {
-                PUMPS.start(() -> resizes(resize.in(), terminal));
+            if (resize != null) {
+                PUMPS.start(() -> resizes(resize.in(), process));
             }
             Thread out = PUMPS.start(() -> copyOut(process.stdout(), streams.get("stdout")));
             Thread err = PUMPS.start(() -> copyOut(process.stderr(), streams.get("stderr")));
@@ -158,14 +158,14 @@ final class ExecSession implements SpdyConnection.Session {
     }
 
     /** Applies the window sizes the client sends, one JSON object each ({"Width":80,"Height":24}). */
-    private static void resizes(InputStream from, Terminal terminal) {
+    private static void resizes(InputStream from, ExecProcess process) {
         try (MappingIterator<JsonNode> sizes = JSON.readerFor(JsonNode.class).readValues(from)) {
             while (sizes.hasNextValue()) {
                 JsonNode size = sizes.nextValue();
                 int width = size.path("Width").asInt();
                 int height = size.path("Height").asInt();
                 if (width > 0 && height > 0) {
-                    terminal.resize(width, height);
+                    process.resize(width, height);
                 }
             }
         } catch (IOException | RuntimeException e) {

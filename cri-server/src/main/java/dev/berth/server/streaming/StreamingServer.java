@@ -3,7 +3,6 @@ package dev.berth.server.streaming;
 import dev.berth.cri.v1.AttachRequest;
 import dev.berth.cri.v1.ExecRequest;
 import dev.berth.cri.v1.PortForwardRequest;
-import dev.berth.sandbox.ExecProcess;
 import dev.berth.sandbox.SandboxRuntime;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -95,8 +94,7 @@ public final class StreamingServer implements StreamUrls, AutoCloseable {
                     ExecSession.expectedStreams(negotiated.protocol(), exec.tty(), exec.stdin(), exec.stdout(),
                             exec.stderr()),
                     exec.command().toString(),
-                    () -> exec.tty() ? startWithTerminal(exec)
-                            : runtime.startExec(exec.containerId(), exec.command(), null),
+                    () -> runtime.startExec(exec.containerId(), exec.command(), exec.tty()),
                     STREAM_CREATION_TIMEOUT);
             case Pending.Attach attach -> new ExecSession(ctx.channel(), negotiated.protocol(),
                     ExecSession.expectedStreams(negotiated.protocol(), attach.tty(), attach.stdin(), attach.stdout(),
@@ -106,26 +104,6 @@ public final class StreamingServer implements StreamUrls, AutoCloseable {
             case Pending.PortForward forward -> new PortForwardSession(forward.sandboxId(),
                     port -> runtime.portForward(forward.sandboxId(), port));
         };
-    }
-
-    /** Starts the command with a terminal relayed to a new host pseudo-terminal whose master is kept here. */
-    private ExecProcess startWithTerminal(Pending.Exec exec) {
-        Pty pty;
-        try {
-            pty = Pty.open();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-        try {
-            return new Terminal(runtime.startExec(exec.containerId(), exec.command(), pty.slave()), pty.master());
-        } catch (RuntimeException e) {
-            try {
-                pty.master().close();
-            } catch (IOException ignored) {
-                // nothing more to release
-            }
-            throw e;
-        }
     }
 
     @Override

@@ -28,9 +28,15 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -165,18 +171,63 @@ class StreamingIT {
             var stdout = client.open("stdout");
             var resize = client.open("resize");
             resize.write("{\"Width\":123,\"Height\":45}\n");
-            // The resize and the input travel on separate streams: ask until the new size shows. Lines end in
-            // "\r\n", or "\r\r\n" when the host-side terminal is not yet raw (runc makes it so only once the
-            // command runs): either way a terminal translated them.
+            // The resize and the input travel on separate streams: ask until the new size shows.
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (!stdout.receivedSoFar().contains("45 123\r") && System.nanoTime() < deadline) {
+            while (!stdout.receivedSoFar().contains("45 123\r\n") && System.nanoTime() < deadline) {
                 stdin.write("stty size\n");
                 Thread.sleep(100);
             }
             stdin.write("[ -t 0 ] && echo on-a-terminal; exit 4\n");
 
-            assertThat(stdout.readAll()).contains("45 123\r", "on-a-terminal\r");
+            assertThat(stdout.readAll()).contains("45 123\r\n", "\non-a-terminal\r\n");
             assertThat(error.readAll()).contains("{\"reason\":\"ExitCode\",\"message\":\"4\"}");
+        }
+    }
+
+    @Test
+    void exec_withTty_manyAtOnce_linesEndExactlyAsTheTerminalWroteThem() throws Exception {
+        // The container's terminal writes "\n" as "\r\n" (ONLCR, the kernel's default) and nothing on the way
+        // may translate again. Relayed by runc through a second terminal on the host, a command that wrote before
+        // runc had changed the terminals' settings came out with "\r\r\n": one exec in ten or so, when many
+        // run at once.
+        ExecutorService clients = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<String>> outputs = new ArrayList<>();
+            for (int i = 0; i < 128; i++) {
+                outputs.add(clients.submit(() -> execWithTty("echo a; echo b")));
+            }
+            Map<String, Integer> counts = new TreeMap<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+            for (Future<String> output : outputs) {
+                String text = output.get(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+                counts.merge(text.replace("\r", "\\r").replace("\n", "\\n"), 1, Integer::sum);
+            }
+
+            assertThat(counts).as("outputs of %d execs with a terminal, by count", outputs.size())
+                    .containsOnlyKeys("a\\r\\nb\\r\\n");
+        } finally {
+            clients.shutdownNow();
+        }
+    }
+
+    @Test
+    void attach_toContainerWithTty_linesEndExactlyAsTheTerminalWroteThem() throws Exception {
+        String ttyId = startContainer(ContainerConfig.newBuilder()
+                .setMetadata(ContainerMetadata.newBuilder().setName("chatty-terminal"))
+                .addCommand("sh").addArgs("-c").addArgs("while :; do echo a; echo b; sleep 0.05; done").setTty(true));
+        String url = daemon.runtime().attach(AttachRequest.newBuilder().setContainerId(ttyId)
+                .setTty(true).setStdout(true).build()).getUrl();
+        try (SpdyTestClient client = SpdyTestClient.connect(url, PROTOCOLS)) {
+            client.open("error");
+            var stdout = client.open("stdout");
+            client.open("resize");
+            String seen = PodLifecycleIT.await(Duration.ofSeconds(10), stdout::receivedSoFar,
+                    s -> s.split("b\r\n", -1).length > 10);
+
+            // Attached mid-stream: what came before the first whole "b" line may be cut; after it, pairs of lines
+            // and perhaps the start of one more.
+            String whole = seen.substring(seen.indexOf("b\r\n") + 3);
+            assertThat("a\r\nb\r\n").as(whole).startsWith(whole.replace("a\r\nb\r\n", ""));
         }
     }
 
@@ -190,6 +241,34 @@ class StreamingIT {
             PodLifecycleIT.await(Duration.ofSeconds(10), StreamingIT::sleepers, n -> n == 1);
         }
         PodLifecycleIT.await(Duration.ofSeconds(10), StreamingIT::sleepers, n -> n == 0);
+    }
+
+    @Test
+    void exec_withTtyClientGoesAway_commandIsKilled() throws Exception {
+        String url = daemon.runtime().exec(ExecRequest.newBuilder().setContainerId(sleeperId)
+                .addCmd("sleep").addCmd("3000").setTty(true).setStdout(true).build()).getUrl();
+        try (SpdyTestClient client = SpdyTestClient.connect(url, PROTOCOLS)) {
+            client.open("error");
+            client.open("stdout");
+            client.open("resize");
+            PodLifecycleIT.await(Duration.ofSeconds(10), StreamingIT::sleepers, n -> n == 1);
+        }
+        PodLifecycleIT.await(Duration.ofSeconds(10), StreamingIT::sleepers, n -> n == 0);
+    }
+
+    @Test
+    void exec_withTtyUnknownExecutable_failureNamesIt() throws Exception {
+        String url = daemon.runtime().exec(ExecRequest.newBuilder().setContainerId(sleeperId)
+                .addCmd("no-such-program").setTty(true).setStdout(true).build()).getUrl();
+        try (SpdyTestClient client = SpdyTestClient.connect(url, PROTOCOLS)) {
+            var error = client.open("error");
+            var stdout = client.open("stdout");
+            client.open("resize");
+
+            assertThat(error.readAll()).contains("\"status\":\"Failure\"",
+                    "exec: \\\"no-such-program\\\": executable file not found in $PATH");
+            assertThat(stdout.readAll()).isEmpty();
+        }
     }
 
     @Test
@@ -263,7 +342,21 @@ class StreamingIT {
         }
     }
 
-    /** Processes running "sleep 3000": only exec_clientGoesAway starts one. */
+    /** Runs {@code script} with a terminal in the sleeper and returns its output once it exited with 0. */
+    private static String execWithTty(String script) throws Exception {
+        String url = daemon.runtime().exec(ExecRequest.newBuilder().setContainerId(sleeperId)
+                .addCmd("sh").addCmd("-c").addCmd(script).setTty(true).setStdout(true).build()).getUrl();
+        try (SpdyTestClient client = SpdyTestClient.connect(url, PROTOCOLS)) {
+            var error = client.open("error");
+            var stdout = client.open("stdout");
+            client.open("resize");
+            String output = stdout.readAll();
+            assertThat(error.readAll()).isEqualTo("{\"metadata\":{},\"status\":\"Success\"}");
+            return output;
+        }
+    }
+
+    /** Processes running "sleep 3000": only the tests of clients that go away start one. */
     private static long sleepers() {
         try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
             return procs.filter(p -> p.getFileName().toString().matches("\\d+")).filter(p -> {

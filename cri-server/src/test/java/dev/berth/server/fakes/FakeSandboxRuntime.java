@@ -322,8 +322,8 @@ public final class FakeSandboxRuntime implements SandboxRuntime {
     }
 
     @Override
-    public synchronized ExecProcess startExec(String id, List<String> command, Path terminal) {
-        call("startExec", false, id, command, terminal != null);
+    public synchronized ExecProcess startExec(String id, List<String> command, boolean tty) {
+        call("startExec", false, id, command, tty);
         requireRunnable(requireContainer(id), command);
         if (execStarter == null) {
             throw BerthException.failed("the fake runtime was given no exec process");

@@ -7,7 +7,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
 /**
@@ -20,6 +22,7 @@ public final class ScriptedExecProcess implements ExecProcess {
     private final ByteArrayOutputStream input = new ByteArrayOutputStream();
     private final CompletableFuture<byte[]> inputClosed = new CompletableFuture<>();
     private final CompletableFuture<ExecResult> result;
+    private final List<String> resizes = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
 
     public ScriptedExecProcess(Function<byte[], ExecResult> script) {
@@ -94,6 +97,16 @@ public final class ScriptedExecProcess implements ExecProcess {
 
     public boolean closed() {
         return closed;
+    }
+
+    @Override
+    public void resize(int width, int height) {
+        resizes.add(width + "x" + height);
+    }
+
+    /** The terminal sizes set so far, as "80x24". */
+    public List<String> resizes() {
+        return List.copyOf(resizes);
     }
 
     private final class Deferred extends InputStream {

@@ -216,6 +216,28 @@ class StreamingServerTest {
     }
 
     @Test
+    void exec_v4WithTty_sizesFromTheResizeStreamReachTheProcess() throws Exception {
+        String url = server.exec(ExecRequest.newBuilder().setContainerId(RUNNING).addCmd("sh").setTty(true)
+                .setStdin(true).setStdout(true).build());
+        try (SpdyTestClient client = SpdyTestClient.connect(url, List.of(Protocols.V4))) {
+            var error = client.open("error");
+            var stdin = client.open("stdin");
+            var stdout = client.open("stdout");
+            var resize = client.open("resize");
+            resize.write("{\"Width\":80,\"Height\":24}{\"Width\":0,\"Height\":5}\n{\"Width\":123,\"Height\":45}");
+            ScriptedExecProcess process = PollUntil.nonNull(started::get);
+            PollUntil.isTrue(() -> process.resizes().size() == 2);
+            stdin.closeWrite();
+
+            assertThat(process.resizes()).as("sizes without width or height are dropped")
+                    .containsExactly("80x24", "123x45");
+            assertThat(stdout.readAll()).isEqualTo("out:");
+            assertThat(error.readAll()).contains("{\"reason\":\"ExitCode\",\"message\":\"3\"}");
+        }
+        assertThat(fakes.log().mutations()).containsExactly("runtime.startExec(" + RUNNING + ", [sh], true)");
+    }
+
+    @Test
     void exec_clientDisconnectsEarly_commandIsKilled() throws Exception {
         runtime.execStarts(command -> {
             ScriptedExecProcess p = ScriptedExecProcess.hanging();
