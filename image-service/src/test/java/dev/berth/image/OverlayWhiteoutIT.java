@@ -7,7 +7,6 @@ import dev.berth.fixtures.Leaks;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,7 +17,6 @@ class OverlayWhiteoutIT {
 
     @Test
     void mount_layerWithWhiteoutAndOpaqueDir_hidesLowerEntries() throws Exception {
-        Set<String> mountsBefore = Leaks.mounts();
         byte[] lower = new LayerBuilder().dir("etc", 0755).file("etc/keep", "k", 0644).file("etc/gone", "g", 0644)
                 .dir("var", 0755).file("var/old", "o", 0644).tar();
         byte[] upper = new LayerBuilder().file("etc/.wh.gone", "", 0644)
@@ -41,6 +39,6 @@ class OverlayWhiteoutIT {
             Rootfs.remove(container);
         }
         assertThat(container).doesNotExist();
-        assertThat(Leaks.mounts()).isEqualTo(mountsBefore);
+        assertThat(Leaks.mounts()).as("mounts under the test's root").noneMatch(m -> m.startsWith(root.toString()));
     }
 }
