@@ -3,6 +3,7 @@ package dev.berth.oci;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.cri.v1.Mount;
+import dev.berth.cri.v1.MountPropagation;
 import dev.berth.host.BerthException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -49,8 +50,9 @@ final class Mounts {
         return m;
     }
 
-    static ArrayNode container(List<Mount> criMounts, SandboxFiles files, boolean privileged, boolean readonlyRootfs) {
-        List<Entry> cri = criMounts(criMounts);
+    static ArrayNode container(List<Mount> criMounts, SandboxFiles files, boolean privileged, boolean readonlyRootfs,
+                               HostFacts host) {
+        List<Entry> cri = criMounts(criMounts, host);
         List<String> criTargets = cri.stream().map(Entry::destination).toList();
         SandboxFiles f = files == null ? SandboxFiles.none() : files;
 
@@ -88,10 +90,10 @@ final class Mounts {
         return false;
     }
 
-    static List<Entry> criMounts(List<Mount> mounts) {
+    static List<Entry> criMounts(List<Mount> mounts, HostFacts host) {
         List<Entry> entries = new ArrayList<>();
         for (int i = 0; i < mounts.size(); i++) {
-            entries.add(criMount(mounts.get(i), i));
+            entries.add(criMount(mounts.get(i), i, host));
         }
         // Stable sort by depth: a parent must be mounted before anything mounted inside it,
         // or the parent would hide the child; equal depths keep the kubelet's order.
@@ -99,7 +101,7 @@ final class Mounts {
         return entries;
     }
 
-    private static Entry criMount(Mount m, int i) {
+    private static Entry criMount(Mount m, int i, HostFacts host) {
         String target = m.getContainerPath();
         if (target.isEmpty() || !target.startsWith("/")) {
             throw BerthException.invalid("mounts[" + i + "].container_path",
@@ -115,17 +117,35 @@ final class Mounts {
             throw BerthException.invalid("mounts[" + i + "].host_path",
                     "must be an absolute path: \"" + source + "\"");
         }
-        if (m.getRecursiveReadOnly()) {
-            // needs the "rro" mount option (mount_setattr), which runc only supports from 1.2 on
-            throw BerthException.invalid("mounts[" + i + "].recursive_read_only", "is not supported");
-        }
         String propagation = switch (m.getPropagation()) {
             case PROPAGATION_HOST_TO_CONTAINER -> "rslave";
             case PROPAGATION_BIDIRECTIONAL -> "rshared";
             default -> "rprivate";
         };
         List<String> options = new ArrayList<>(List.of("rbind", propagation, m.getReadonly() ? "ro" : "rw"));
+        if (m.getRecursiveReadOnly()) {
+            checkRecursiveReadOnly(m, i, host);
+            // "ro" makes the mount itself read-only, "rro" (mount_setattr with AT_RECURSIVE) every submount too
+            options.add("rro");
+        }
         return new Entry(clean(target), "bind", clean(source), options);
+    }
+
+    /** The CRI's rules for recursive_read_only, which kubelet sets only where a handler advertised it. */
+    private static void checkRecursiveReadOnly(Mount m, int i, HostFacts host) {
+        String field = "mounts[" + i + "].recursive_read_only";
+        if (!m.getReadonly()) {
+            throw BerthException.invalid(field, "is set without readonly: only a read-only mount can be read-only"
+                    + " recursively");
+        }
+        if (m.getPropagation() != MountPropagation.PROPAGATION_PRIVATE) {
+            // a mount arriving later through propagation would not be read-only
+            throw BerthException.invalid(field, "needs PROPAGATION_PRIVATE, not " + m.getPropagation());
+        }
+        if (!host.oci().recursiveReadOnly()) {
+            throw BerthException.invalid(field, "is not supported on this node: the OCI runtime or the kernel"
+                    + " cannot make submounts read-only (runc's \"rro\" option and Linux 5.12 are needed)");
+        }
     }
 
     static String clean(String absolute) {

@@ -80,7 +80,7 @@ public final class OciSpecs {
         }
 
         spec.set("mounts", Mounts.container(c.getMountsList(), in.sandboxFiles(), sc.getPrivileged(),
-                sc.getReadonlyRootfs()));
+                sc.getReadonlyRootfs(), host));
 
         Map<String, String> annotations = new TreeMap<>(c.getAnnotationsMap());
         annotations.put(TYPE, "container");

@@ -22,6 +22,7 @@ import dev.berth.cri.v1.ListContainerStatsRequest;
 import dev.berth.cri.v1.ListContainersRequest;
 import dev.berth.cri.v1.ListPodSandboxRequest;
 import dev.berth.cri.v1.ListPodSandboxStatsRequest;
+import dev.berth.cri.v1.Mount;
 import dev.berth.cri.v1.PodSandboxConfig;
 import dev.berth.cri.v1.PodSandboxMetadata;
 import dev.berth.cri.v1.PodSandboxState;
@@ -345,6 +346,57 @@ class PodLifecycleIT {
         assertNothingLeaked(daemon, dir);
     }
 
+    @Test
+    void recursiveReadOnlyMount_keepsSubmountsReadOnly_whereRuncCan_andIsRefusedElsewhere() throws Exception {
+        images().pullImage(PullImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(IMAGE)).build());
+        boolean supported = daemon.runtime().status(StatusRequest.getDefaultInstance()).getRuntimeHandlersList()
+                .stream().filter(h -> h.getName().isEmpty()).findFirst().orElseThrow()
+                .getFeatures().getRecursiveReadOnlyMounts();
+        Path source = Files.createDirectories(dir.resolve("rro-source"));
+        Path sub = Files.createDirectories(source.resolve("sub"));
+        assertThat(run("mount", "-t", "tmpfs", "-o", "size=1m", "berth-rro-test", sub.toString())).isZero();
+        try {
+            PodSandboxConfig pod = podConfig("rro");
+            String podId = runPod(pod);
+            Mount.Builder recursive = Mount.newBuilder().setHostPath(source.toString()).setContainerPath("/rro")
+                    .setReadonly(true).setRecursiveReadOnly(true);
+            ContainerConfig writable = sleeper().addMounts(recursive.clone().setReadonly(false))
+                    .setImage(ImageSpec.newBuilder().setImage(IMAGE)).build();
+            assertInvalid(() -> daemon.runtime().createContainer(CreateContainerRequest.newBuilder()
+                    .setPodSandboxId(podId).setSandboxConfig(pod).setConfig(writable).build()),
+                    "config.mounts[0].recursive_read_only");
+            if (supported) {
+                // the same host directory read-only but not recursively: its submount stays writable
+                String id = startContainer(podId, pod, sleeper().addMounts(recursive).addMounts(Mount.newBuilder()
+                        .setHostPath(source.toString()).setContainerPath("/ro").setReadonly(true)));
+                ExecSyncResponse intoSubmount = exec(id, "touch", "/rro/sub/probe");
+                assertThat(intoSubmount.getExitCode()).as("write into the submount of the rro mount").isNotZero();
+                assertThat(intoSubmount.getStderr().toStringUtf8()).contains("Read-only file system");
+                assertThat(exec(id, "touch", "/rro/probe").getExitCode()).isNotZero();
+                assertThat(exec(id, "touch", "/ro/sub/probe").getExitCode()).as("a plain ro mount's submount")
+                        .isZero();
+                assertThat(status(id).getMountsList()).extracting(Mount::getRecursiveReadOnly)
+                        .containsExactly(true, false);
+            } else {
+                ContainerConfig refused = sleeper().addMounts(recursive).setImage(ImageSpec.newBuilder()
+                        .setImage(IMAGE)).build();
+                assertInvalid(() -> daemon.runtime().createContainer(CreateContainerRequest.newBuilder()
+                        .setPodSandboxId(podId).setSandboxConfig(pod).setConfig(refused).build()),
+                        "config.mounts[0].recursive_read_only");
+            }
+            daemon.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
+        } finally {
+            assertThat(run("umount", sub.toString())).as("umount " + sub).isZero();
+        }
+        images().removeImage(RemoveImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(IMAGE)).build());
+        assertNothingLeaked(daemon, dir);
+    }
+
+    private static ExecSyncResponse exec(String containerId, String... command) {
+        return daemon.runtime().execSync(ExecSyncRequest.newBuilder().setContainerId(containerId)
+                .addAllCmd(List.of(command)).setTimeout(10).build());
+    }
+
     private static PodSandboxConfig podConfig(String name) {
         return daemon.podConfig("e2e", name);
     }
@@ -418,7 +470,7 @@ class PodLifecycleIT {
 
         // a bind mount of a host path that does not exist gets an empty directory, as with containerd
         Path missing = dir.resolve("created-for-the-pod");
-        String id = startContainer(podId, pod, sleeper().addMounts(dev.berth.cri.v1.Mount.newBuilder()
+        String id = startContainer(podId, pod, sleeper().addMounts(Mount.newBuilder()
                 .setHostPath(missing.toString()).setContainerPath("/data")));
         assertThat(missing).isEmptyDirectory();
         assertThat(status(id).getState()).isEqualTo(ContainerState.CONTAINER_RUNNING);
