@@ -15,9 +15,11 @@ import dev.berth.cri.v1.ExecSyncRequest;
 import dev.berth.cri.v1.ExecSyncResponse;
 import dev.berth.cri.v1.ImageSpec;
 import dev.berth.cri.v1.ImageStatusRequest;
+import dev.berth.cri.v1.Int64Value;
 import dev.berth.cri.v1.LinuxContainerConfig;
 import dev.berth.cri.v1.LinuxContainerResources;
 import dev.berth.cri.v1.LinuxContainerSecurityContext;
+import dev.berth.cri.v1.LinuxContainerUser;
 import dev.berth.cri.v1.ListContainerStatsRequest;
 import dev.berth.cri.v1.ListContainersRequest;
 import dev.berth.cri.v1.ListPodSandboxRequest;
@@ -39,8 +41,10 @@ import dev.berth.cri.v1.StartContainerRequest;
 import dev.berth.cri.v1.StatusRequest;
 import dev.berth.cri.v1.StopContainerRequest;
 import dev.berth.cri.v1.StopPodSandboxRequest;
+import dev.berth.cri.v1.SupplementalGroupsPolicy;
 import dev.berth.cri.v1.UpdateContainerResourcesRequest;
 import dev.berth.cri.v1.VersionRequest;
+import dev.berth.fixtures.LayerBuilder;
 import dev.berth.fixtures.Leaks;
 import dev.berth.fixtures.LocalRegistry;
 import dev.berth.fixtures.TestImages;
@@ -390,6 +394,47 @@ class PodLifecycleIT {
         }
         images().removeImage(RemoveImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(IMAGE)).build());
         assertNothingLeaked(daemon, dir);
+    }
+
+    @Test
+    void strictSupplementalGroups_processHasExactlyTheRequestedGroups_andStatusReportsThem() throws Exception {
+        // the image's /etc/group lists user berth in staff: Merge adds that group, Strict must not
+        String image = "registry.k8s.io/e2e/busybox:groups";
+        TestImages.pushBusybox(registry.endpoint(), "e2e/busybox", "groups", Map.of(), List.of(new LayerBuilder()
+                .file("etc/group", "root:x:0:\nberth:x:1000:\nstaff:x:50:berth\n", 0644).tar()));
+        images().pullImage(PullImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(image)).build());
+        PodSandboxConfig pod = podConfig("groups");
+        String podId = runPod(pod);
+        String strict = daemon.startContainer(podId, pod, image, sleeper().setMetadata(ContainerMetadata.newBuilder()
+                .setName("strict")).setLinux(LinuxContainerConfig.newBuilder().setSecurityContext(
+                        groups(SupplementalGroupsPolicy.Strict))));
+        String merge = daemon.startContainer(podId, pod, image, sleeper().setMetadata(ContainerMetadata.newBuilder()
+                .setName("merge")).setLinux(LinuxContainerConfig.newBuilder().setSecurityContext(
+                        groups(SupplementalGroupsPolicy.Merge))));
+
+        assertThat(processGroups(strict)).containsExactly(1000L, 4000L, 5000L);
+        assertThat(processGroups(merge)).containsExactly(50L, 1000L, 4000L, 5000L);
+        assertThat(status(strict).getUser().getLinux()).isEqualTo(LinuxContainerUser.newBuilder().setUid(1000)
+                .setGid(1000).addAllSupplementalGroups(List.of(1000L, 4000L, 5000L)).build());
+        assertThat(status(merge).getUser().getLinux().getSupplementalGroupsList())
+                .containsExactly(1000L, 50L, 4000L, 5000L);
+
+        daemon.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
+        images().removeImage(RemoveImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(image)).build());
+        assertNothingLeaked(daemon, dir);
+    }
+
+    private static LinuxContainerSecurityContext.Builder groups(SupplementalGroupsPolicy policy) {
+        return LinuxContainerSecurityContext.newBuilder().setRunAsUser(Int64Value.newBuilder().setValue(1000))
+                .addSupplementalGroups(4000).addSupplementalGroups(5000).setSupplementalGroupsPolicy(policy);
+    }
+
+    /** The groups of a process in the container, as the kernel lists them (sorted). */
+    private static List<Long> processGroups(String containerId) {
+        ExecSyncResponse groups = exec(containerId, "grep", "^Groups:", "/proc/self/status");
+        assertThat(groups.getExitCode()).as(groups.getStderr().toStringUtf8()).isZero();
+        return Stream.of(groups.getStdout().toStringUtf8().substring("Groups:".length()).trim().split("\\s+"))
+                .map(Long::valueOf).toList();
     }
 
     private static ExecSyncResponse exec(String containerId, String... command) {
