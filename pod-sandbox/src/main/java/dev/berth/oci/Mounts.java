@@ -2,8 +2,10 @@ package dev.berth.oci;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.berth.cri.v1.IDMapping;
 import dev.berth.cri.v1.Mount;
 import dev.berth.cri.v1.MountPropagation;
+import dev.berth.cri.v1.UserNamespace;
 import dev.berth.host.BerthException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,14 +16,36 @@ import java.util.List;
 final class Mounts {
     private static final List<String> NOSUID_NOEXEC_NODEV = List.of("nosuid", "noexec", "nodev");
 
-    /** One mount entry before it becomes JSON. */
-    record Entry(String destination, String type, String source, List<String> options) {
+    /**
+     * One mount entry before it becomes JSON; with ID mappings it is an idmapped mount (OCI runtime spec 1.1), whose
+     * options carry {@code idmap} as the spec asks of a mount with mappings.
+     */
+    record Entry(String destination, String type, String source, List<String> options, List<IDMapping> uidMappings,
+                 List<IDMapping> gidMappings) {
+        Entry {
+            uidMappings = List.copyOf(uidMappings);
+            gidMappings = List.copyOf(gidMappings);
+        }
+
+        Entry(String destination, String type, String source, List<String> options) {
+            this(destination, type, source, options, List.of(), List.of());
+        }
+
         ObjectNode toJson() {
             ObjectNode m = Json.object();
             m.put("destination", destination);
             m.put("type", type);
             m.put("source", source);
-            m.set("options", Json.strings(options));
+            boolean idmapped = !uidMappings.isEmpty() || !gidMappings.isEmpty();
+            List<String> all = new ArrayList<>(options);
+            if (idmapped) {
+                all.add("idmap");
+            }
+            m.set("options", Json.strings(all));
+            if (idmapped) {
+                m.set("uidMappings", UserNamespaces.mappings(uidMappings));
+                m.set("gidMappings", UserNamespaces.mappings(gidMappings));
+            }
             return m;
         }
     }
@@ -50,8 +74,13 @@ final class Mounts {
         return m;
     }
 
+    /**
+     * The mounts of a container. With {@code userns} (the pod's own user namespace) the sandbox's files are idmapped
+     * with the pod's mappings, so that they belong to the container's root as on the host to root; the pod's shm
+     * stays as it is (tmpfs has idmapped mounts only from Linux 6.3, and it is empty when the pod starts).
+     */
     static ArrayNode container(List<Mount> criMounts, SandboxFiles files, boolean privileged, boolean readonlyRootfs,
-                               HostFacts host) {
+                               HostFacts host, UserNamespace userns) {
         List<Entry> cri = criMounts(criMounts, host);
         List<String> criTargets = cri.stream().map(Entry::destination).toList();
         SandboxFiles f = files == null ? SandboxFiles.none() : files;
@@ -64,9 +93,10 @@ final class Mounts {
         }
         // With a read-only rootfs these files are read-only too, as they are part of the container's root.
         String rw = readonlyRootfs ? "ro" : "rw";
-        addFile(all, "/etc/hostname", f.hostname(), rw, criTargets);
-        addFile(all, "/etc/resolv.conf", f.resolvConf(), rw, criTargets);
-        addFile(all, "/etc/hosts", f.hosts(), rw, criTargets);
+        UserNamespace idmap = userns == null ? UserNamespace.getDefaultInstance() : userns;
+        addFile(all, "/etc/hostname", f.hostname(), rw, criTargets, idmap);
+        addFile(all, "/etc/resolv.conf", f.resolvConf(), rw, criTargets, idmap);
+        addFile(all, "/etc/hosts", f.hosts(), rw, criTargets, idmap);
         all.addAll(cri);
 
         ArrayNode out = Json.array();
@@ -74,9 +104,11 @@ final class Mounts {
         return out;
     }
 
-    private static void addFile(List<Entry> all, String target, Path source, String rw, List<String> criTargets) {
+    private static void addFile(List<Entry> all, String target, Path source, String rw, List<String> criTargets,
+                                UserNamespace idmap) {
         if (source != null && !criTargets.contains(target)) {
-            all.add(new Entry(target, "bind", source.toString(), List.of("rbind", "rprivate", rw)));
+            all.add(new Entry(target, "bind", source.toString(), List.of("rbind", "rprivate", rw),
+                    idmap.getUidsList(), idmap.getGidsList()));
         }
     }
 
@@ -128,7 +160,10 @@ final class Mounts {
             // "ro" makes the mount itself read-only, "rro" (mount_setattr with AT_RECURSIVE) every submount too
             options.add("rro");
         }
-        return new Entry(clean(target), "bind", clean(source), options);
+        // a mount that comes with mappings is idmapped with them, as containerd does
+        UserNamespaces.checkMountMappings(m, i, host);
+        return new Entry(clean(target), "bind", clean(source), options, m.getUidMappingsList(),
+                m.getGidMappingsList());
     }
 
     /** The CRI's rules for recursive_read_only, which kubelet sets only where a handler advertised it. */

@@ -92,7 +92,7 @@ final class ContainerOps {
             SandboxFiles files = new SandboxFiles(sandboxDir.resolve("hostname"), sandboxDir.resolve("resolv.conf"),
                     sandboxDir.resolve("hosts"), sandbox.shm() == null ? null : Path.of(sandbox.shm()));
             NamespacePaths ns = new NamespacePaths(sandbox.netns(), sandbox.ipcns(), sandbox.utsns(),
-                    pidNamespace(config, sandbox));
+                    pidNamespace(config, sandbox), sandbox.userns());
             String cgroupsPath = CgroupPaths.container(sandbox.cgroupParent(), id);
             createMissingMountSources(config);
             ObjectNode spec = OciSpecs.container(new SpecInput(id, config, podConfig, image, user, rootfs, ns,

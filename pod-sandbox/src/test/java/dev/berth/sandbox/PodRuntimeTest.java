@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.berth.cri.v1.ContainerConfig;
 import dev.berth.cri.v1.ContainerMetadata;
+import dev.berth.cri.v1.IDMapping;
 import dev.berth.cri.v1.Int64Value;
 import dev.berth.cri.v1.LinuxContainerConfig;
 import dev.berth.cri.v1.LinuxContainerSecurityContext;
@@ -15,6 +16,8 @@ import dev.berth.cri.v1.NamespaceOption;
 import dev.berth.cri.v1.PodSandboxConfig;
 import dev.berth.cri.v1.PodSandboxMetadata;
 import dev.berth.cri.v1.SupplementalGroupsPolicy;
+import dev.berth.cri.v1.UserNamespace;
+import dev.berth.host.BerthException;
 import dev.berth.host.CommandException;
 import dev.berth.oci.ImageSpec;
 import dev.berth.oci.UserSpec;
@@ -198,6 +201,47 @@ class PodRuntimeTest {
         String spec = Files.readString(settings.stateDir().resolve("containers").resolve(c).resolve("config.json"));
         assertThat(spec.replaceAll("\\s", "")).contains("\"user\":{\"uid\":1000,\"gid\":1000,"
                 + "\"additionalGids\":[1000,4000]}");
+    }
+
+    @Test
+    void createSandbox_userNamespaceOnRuncWithoutIdmap_invalidNamingModeAndNothingMade() {
+        PodRuntime runtime = runtime();
+        String id = id();
+
+        assertThatThrownBy(() -> runtime.createSandbox(id, withUserns(pod("web", NamespaceMode.CONTAINER)), ""))
+                .isInstanceOfSatisfying(BerthException.InvalidArgument.class, e -> assertThat(e.field())
+                        .isEqualTo("linux.security_context.namespace_options.userns_options.mode"));
+
+        assertThat(host.calls).isEmpty();
+        assertThat(oci.calls).isEmpty();
+        assertThat(runtime.sandbox(id)).isEmpty();
+        assertThat(runtime.features().userNamespaces()).isFalse();
+    }
+
+    @Test
+    void createSandbox_userNamespaceWithNodesNetworkOnIdmapRunc_invalidNamingModeAndNothingMade() {
+        oci.featuresJson = """
+                {"linux":{"namespaces":["user","network"],"mountExtensions":{"idmap":{"enabled":true}}}}""";
+        PodRuntime runtime = runtime();
+        String id = id();
+
+        assertThatThrownBy(() -> runtime.createSandbox(id, withUserns(pod("web", NamespaceMode.CONTAINER)), ""))
+                .isInstanceOfSatisfying(BerthException.InvalidArgument.class, e -> {
+                    assertThat(e.field()).isEqualTo("linux.security_context.namespace_options.userns_options.mode");
+                    assertThat(e.getMessage()).contains("network");
+                });
+
+        assertThat(runtime.features().userNamespaces()).isTrue();
+        assertThat(host.calls).isEmpty();
+        assertThat(runtime.sandbox(id)).isEmpty();
+    }
+
+    private static PodSandboxConfig withUserns(PodSandboxConfig pod) {
+        IDMapping range = IDMapping.newBuilder().setHostId(65536).setLength(65536).build();
+        return pod.toBuilder().setLinux(pod.getLinux().toBuilder().setSecurityContext(pod.getLinux()
+                .getSecurityContext().toBuilder().setNamespaceOptions(pod.getLinux().getSecurityContext()
+                        .getNamespaceOptions().toBuilder().setUsernsOptions(UserNamespace.newBuilder()
+                                .setMode(NamespaceMode.POD).addUids(range).addGids(range))))).build();
     }
 
     private String readyPod(PodRuntime runtime) {

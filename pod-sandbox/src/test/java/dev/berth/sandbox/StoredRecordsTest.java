@@ -101,7 +101,7 @@ class StoredRecordsTest {
 
         assertThat(r.meta()).isEqualTo(new SandboxRecord.Meta("s1", "pod_ns_uid_0", r.meta().config(), "", 10,
                 "/run/berth/ns/net/s1", "/run/berth/ns/ipc/s1", null, "/run/berth/sandboxes/s1/shm",
-                "/kubepods/pod1", true, "s1"));
+                "/kubepods/pod1", true, "s1", null));
         assertThat(r.parsedConfig().getMetadata().getName()).isEqualTo("pod");
         assertThat(r.status()).isEqualTo(new SandboxRecord.Status(0, false, 55, "10.88.0.5", List.of("fd00::5"),
                 null));

@@ -2,6 +2,7 @@ package dev.berth.server.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import dev.berth.cri.v1.ContainerConfig;
 import dev.berth.cri.v1.ContainerMetadata;
@@ -13,6 +14,7 @@ import dev.berth.cri.v1.DNSConfig;
 import dev.berth.cri.v1.Device;
 import dev.berth.cri.v1.ExecSyncRequest;
 import dev.berth.cri.v1.ExecSyncResponse;
+import dev.berth.cri.v1.IDMapping;
 import dev.berth.cri.v1.ImageSpec;
 import dev.berth.cri.v1.ImageStatusRequest;
 import dev.berth.cri.v1.Int64Value;
@@ -20,11 +22,15 @@ import dev.berth.cri.v1.LinuxContainerConfig;
 import dev.berth.cri.v1.LinuxContainerResources;
 import dev.berth.cri.v1.LinuxContainerSecurityContext;
 import dev.berth.cri.v1.LinuxContainerUser;
+import dev.berth.cri.v1.LinuxPodSandboxConfig;
+import dev.berth.cri.v1.LinuxSandboxSecurityContext;
 import dev.berth.cri.v1.ListContainerStatsRequest;
 import dev.berth.cri.v1.ListContainersRequest;
 import dev.berth.cri.v1.ListPodSandboxRequest;
 import dev.berth.cri.v1.ListPodSandboxStatsRequest;
 import dev.berth.cri.v1.Mount;
+import dev.berth.cri.v1.NamespaceMode;
+import dev.berth.cri.v1.NamespaceOption;
 import dev.berth.cri.v1.PodSandboxConfig;
 import dev.berth.cri.v1.PodSandboxMetadata;
 import dev.berth.cri.v1.PodSandboxState;
@@ -43,6 +49,7 @@ import dev.berth.cri.v1.StopContainerRequest;
 import dev.berth.cri.v1.StopPodSandboxRequest;
 import dev.berth.cri.v1.SupplementalGroupsPolicy;
 import dev.berth.cri.v1.UpdateContainerResourcesRequest;
+import dev.berth.cri.v1.UserNamespace;
 import dev.berth.cri.v1.VersionRequest;
 import dev.berth.fixtures.LayerBuilder;
 import dev.berth.fixtures.Leaks;
@@ -435,6 +442,22 @@ class PodLifecycleIT {
         assertThat(groups.getExitCode()).as(groups.getStderr().toStringUtf8()).isZero();
         return Stream.of(groups.getStdout().toStringUtf8().substring("Groups:".length()).trim().split("\\s+"))
                 .map(Long::valueOf).toList();
+    }
+
+    @Test
+    void podWithItsOwnUserNamespace_refusedWhereRuncCannotIdmap() {
+        boolean advertised = daemon.runtime().status(StatusRequest.getDefaultInstance()).getRuntimeHandlersList()
+                .stream().allMatch(h -> h.getFeatures().getUserNamespaces());
+        assumeFalse(advertised, "this node's runc makes idmapped mounts: pods with user namespaces are served");
+        IDMapping range = IDMapping.newBuilder().setHostId(65536).setLength(65536).build();
+        PodSandboxConfig pod = podConfig("userns").toBuilder().setLinux(LinuxPodSandboxConfig.newBuilder()
+                .setSecurityContext(LinuxSandboxSecurityContext.newBuilder().setNamespaceOptions(NamespaceOption
+                        .newBuilder().setUsernsOptions(UserNamespace.newBuilder().setMode(NamespaceMode.POD)
+                                .addUids(range).addGids(range))))).build();
+
+        assertInvalid(() -> runPod(pod), "config.linux.security_context.namespace_options.userns_options.mode");
+        assertThat(daemon.runtime().listPodSandbox(ListPodSandboxRequest.getDefaultInstance()).getItemsList())
+                .as("nothing made").noneMatch(p -> p.getMetadata().getName().equals("userns"));
     }
 
     private static ExecSyncResponse exec(String containerId, String... command) {
