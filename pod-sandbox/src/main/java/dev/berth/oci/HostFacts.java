@@ -25,9 +25,10 @@ import java.util.function.Function;
  *                             architectures and architecture-specific calls
  * @param cpus                 the node's online CPUs in the kernel's list format ({@code 0-3}); empty when unknown
  * @param mems                 the node's online memory nodes in the same format; empty when unknown
+ * @param oci                  what the OCI runtime supports beyond the baseline; never null
  */
 public record HostFacts(Set<String> boundingCapabilities, int oomScoreAdj, CgroupSupport cgroups, String arch,
-                        String cpus, String mems) {
+                        String cpus, String mems, OciFeatures oci) {
 
     public HostFacts {
         boundingCapabilities = boundingCapabilities == null
@@ -36,11 +37,23 @@ public record HostFacts(Set<String> boundingCapabilities, int oomScoreAdj, Cgrou
         Objects.requireNonNull(cgroups, "cgroups");
         cpus = cpus == null ? "" : cpus.strip();
         mems = mems == null ? "" : mems.strip();
+        oci = oci == null ? OciFeatures.none() : oci;
+    }
+
+    /** A host whose OCI runtime has no features beyond the baseline. */
+    public HostFacts(Set<String> boundingCapabilities, int oomScoreAdj, CgroupSupport cgroups, String arch,
+                     String cpus, String mems) {
+        this(boundingCapabilities, oomScoreAdj, cgroups, arch, cpus, mems, OciFeatures.none());
     }
 
     /** A host whose CPUs and memory nodes are not known: cpusets are passed on unchecked. */
     public HostFacts(Set<String> boundingCapabilities, int oomScoreAdj, CgroupSupport cgroups, String arch) {
         this(boundingCapabilities, oomScoreAdj, cgroups, arch, "", "");
+    }
+
+    /** The same facts with the OCI runtime's features {@code features}. */
+    public HostFacts withOci(OciFeatures features) {
+        return new HostFacts(boundingCapabilities, oomScoreAdj, cgroups, arch, cpus, mems, features);
     }
 
     /** Whether {@code /sys/fs/cgroup} is a cgroup2 (unified) mount. */
@@ -49,9 +62,20 @@ public record HostFacts(Set<String> boundingCapabilities, int oomScoreAdj, Cgrou
     }
 
     /**
+     * As {@link #detect()}, with the OCI runtime's features read from {@code runcFeatures}, the output of
+     * {@code runc features} (empty when runc has no such command), on the running kernel.
+     *
+     * @throws UncheckedIOException if the files of {@link #detect()} cannot be read
+     */
+    public static HostFacts detect(Optional<String> runcFeatures) {
+        String kernel = readIfExists(Path.of("/proc/sys/kernel/osrelease")).orElse(null);
+        return detect().withOci(OciFeatures.parse(runcFeatures.orElse(null), kernel));
+    }
+
+    /**
      * Reads the facts of the current process and host from {@code /proc/self/status} (CapBnd),
      * {@code /proc/self/oom_score_adj}, {@code /proc/self/mountinfo} and the cgroup files it leads to, and the
-     * online CPUs and memory nodes from {@code /sys/devices/system}.
+     * online CPUs and memory nodes from {@code /sys/devices/system}; the OCI runtime's features are not looked at.
      *
      * @throws UncheckedIOException if those files cannot be read
      */

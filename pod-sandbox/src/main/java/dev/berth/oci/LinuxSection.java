@@ -9,9 +9,11 @@ import dev.berth.cri.v1.LinuxContainerSecurityContext;
 import dev.berth.cri.v1.Mount;
 import dev.berth.cri.v1.NamespaceMode;
 import dev.berth.cri.v1.PodSandboxConfig;
+import dev.berth.cri.v1.UserNamespace;
 import dev.berth.host.BerthException;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
@@ -36,6 +38,8 @@ final class LinuxSection {
 
     static ArrayNode namespaces(NamespacePaths ns, boolean cgroupV2) {
         ArrayNode out = Json.array();
+        // the pod's user namespace owns its network, IPC and UTS namespaces; runc joins it first whatever the order
+        add(out, "user", ns.user());
         add(out, "pid", ns.pid());
         add(out, "ipc", ns.ipc());
         add(out, "uts", ns.uts());
@@ -46,6 +50,21 @@ final class LinuxSection {
             add(out, "cgroup", "");
         }
         return out;
+    }
+
+    /**
+     * The pod's user namespace: joined by path, with its mappings as well (runc 1.1 needs them to find the
+     * container's root on the host, and 1.2 checks that they are the namespace's).
+     */
+    static void userNamespace(ObjectNode linux, NamespacePaths ns, Optional<UserNamespace> userns) {
+        if (userns.isEmpty() != (ns.user() == null)) {
+            throw new IllegalArgumentException("user namespace path " + ns.user() + " given for a pod "
+                    + (userns.isEmpty() ? "without" : "with") + " a user namespace of its own");
+        }
+        userns.ifPresent(u -> {
+            linux.set("uidMappings", UserNamespaces.mappings(u.getUidsList()));
+            linux.set("gidMappings", UserNamespaces.mappings(u.getGidsList()));
+        });
     }
 
     private static void add(ArrayNode out, String type, String path) {

@@ -6,9 +6,12 @@ import dev.berth.cri.v1.ContainerConfig;
 import dev.berth.cri.v1.LinuxContainerResources;
 import dev.berth.cri.v1.LinuxContainerSecurityContext;
 import dev.berth.cri.v1.PodSandboxConfig;
+import dev.berth.cri.v1.UserNamespace;
+import dev.berth.host.BerthException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -54,6 +57,7 @@ public final class OciSpecs {
         LinuxContainerResources r = c.getLinux().getResources();
         HostFacts host = in.host();
         String hostname = in.sandbox().getHostname();
+        Optional<UserNamespace> userns = UserNamespaces.ofContainer(c, in.sandbox(), host);
 
         ObjectNode spec = Json.object();
         spec.put("ociVersion", OCI_VERSION);
@@ -80,7 +84,7 @@ public final class OciSpecs {
         }
 
         spec.set("mounts", Mounts.container(c.getMountsList(), in.sandboxFiles(), sc.getPrivileged(),
-                sc.getReadonlyRootfs()));
+                sc.getReadonlyRootfs(), host, userns.orElse(null)));
 
         Map<String, String> annotations = new TreeMap<>(c.getAnnotationsMap());
         annotations.put(TYPE, "container");
@@ -98,6 +102,7 @@ public final class OciSpecs {
             linux.put("cgroupsPath", in.cgroupsPath());
         }
         linux.set("namespaces", LinuxSection.namespaces(in.namespaces(), host.cgroupV2()));
+        LinuxSection.userNamespace(linux, in.namespaces(), userns);
         String rootfsPropagation = LinuxSection.rootfsPropagation(c.getMountsList());
         if (rootfsPropagation != null) {
             linux.put("rootfsPropagation", rootfsPropagation);
@@ -162,6 +167,7 @@ public final class OciSpecs {
             linux.put("cgroupsPath", cgroupsPath);
         }
         linux.set("namespaces", LinuxSection.namespaces(namespaces, host.cgroupV2()));
+        LinuxSection.userNamespace(linux, namespaces, UserNamespaces.ofPod(sandbox, host));
         linux.set("maskedPaths", Json.strings(LinuxSection.MASKED_PATHS));
         linux.set("readonlyPaths", Json.strings(LinuxSection.READONLY_PATHS));
 
@@ -191,6 +197,17 @@ public final class OciSpecs {
      */
     public static void checkSysctls(PodSandboxConfig sandbox) {
         LinuxSection.sysctls(sandbox);
+    }
+
+    /**
+     * Checks the pod's user namespace options ({@code linux.security_context.namespace_options.userns_options})
+     * against the CRI's rules and what this node can do, and returns them when the pod has a user namespace of its
+     * own (mode POD), empty when it uses the node's.
+     *
+     * @throws BerthException.InvalidArgument naming the field of {@code userns_options} that cannot be honoured
+     */
+    public static Optional<UserNamespace> podUserNamespace(PodSandboxConfig sandbox, HostFacts host) {
+        return UserNamespaces.ofPod(sandbox, host);
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.berth.oci;
 
 import dev.berth.cri.v1.ContainerConfig;
 import dev.berth.cri.v1.LinuxContainerSecurityContext;
+import dev.berth.cri.v1.PodSandboxConfig;
 import dev.berth.cri.v1.SupplementalGroupsPolicy;
 import dev.berth.host.BerthException;
 import java.nio.file.Path;
@@ -31,13 +32,19 @@ public final class Users {
      * the policy is Strict), then {@code supplemental_groups}, without duplicates; the primary gid comes first as
      * containerd does, so the process keeps its own group after {@code setgroups}.
      *
+     * <p>The policy is Strict when the container's or the pod's security context says so: Kubernetes has it in
+     * the pod's only and kubelet copies it to each container, and Merge, the default, cannot be told from unset.
+     *
      * @param rootfs    the image's root filesystem on the host
      * @param imageUser the image's USER, {@code ""} or null when unset
      * @param config    the container's CRI config
+     * @param pod       the CRI config of the container's pod
      * @throws BerthException.InvalidArgument if a user or group name is not found, or the user is malformed
      */
-    public static UserSpec resolve(Path rootfs, String imageUser, ContainerConfig config) {
+    public static UserSpec resolve(Path rootfs, String imageUser, ContainerConfig config, PodSandboxConfig pod) {
         LinuxContainerSecurityContext sc = config.getLinux().getSecurityContext();
+        boolean strict = sc.getSupplementalGroupsPolicy() == SupplementalGroupsPolicy.Strict
+                || pod.getLinux().getSecurityContext().getSupplementalGroupsPolicy() == SupplementalGroupsPolicy.Strict;
         Passwd db = Passwd.read(rootfs);
 
         Optional<Passwd.User> entry;
@@ -79,12 +86,17 @@ public final class Users {
 
         Set<Long> groups = new LinkedHashSet<>();
         groups.add(primary);
-        if (entry.isPresent() && sc.getSupplementalGroupsPolicy() != SupplementalGroupsPolicy.Strict) {
+        if (entry.isPresent() && !strict) {
             groups.addAll(db.groupsListing(entry.get().name()));
         }
         groups.addAll(sc.getSupplementalGroupsList());
         String home = entry.map(Passwd.User::home).orElse("/");
         return new UserSpec(uid, primary, List.copyOf(groups), home);
+    }
+
+    /** As {@link #resolve(Path, String, ContainerConfig, PodSandboxConfig)} for a pod that sets no policy. */
+    public static UserSpec resolve(Path rootfs, String imageUser, ContainerConfig config) {
+        return resolve(rootfs, imageUser, config, PodSandboxConfig.getDefaultInstance());
     }
 
     private static Passwd.User byName(Passwd db, String name, String field) {

@@ -35,6 +35,8 @@ public final class ConmonRunc implements OciRuntime {
     private static final Logger log = LoggerFactory.getLogger(ConmonRunc.class);
     private static final Duration RUNC_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration CREATE_TIMEOUT = Duration.ofSeconds(60);
+    /** runc 1.2 prints about 5 KiB of features. */
+    private static final int FEATURES_MAX_BYTES = 1 << 20;
     private static final ObjectMapper JSON = Json.MAPPER;
 
     /** Where runc keeps its state when given no {@code --root}; containers of earlier Berth versions live there. */
@@ -181,6 +183,24 @@ public final class ConmonRunc implements OciRuntime {
             }
         }
         return last;
+    }
+
+    @Override
+    public Optional<String> features() {
+        Captured out;
+        try {
+            out = runner.capture(List.of(runc.toString(), "features"), RUNC_TIMEOUT, FEATURES_MAX_BYTES);
+        } catch (CommandException e) {
+            log.warn("cannot ask {} for its features: {}", runc, e.getMessage());
+            return Optional.empty();
+        }
+        if (out.timedOut() || out.exitCode() != 0) {
+            // runc before 1.1 answers "No help topic for 'features'" and exits 1
+            log.info("{} does not tell its features (exit {}: {}): no optional feature is advertised", runc,
+                    out.exitCode(), new String(out.stderr(), StandardCharsets.UTF_8).strip());
+            return Optional.empty();
+        }
+        return Optional.of(new String(out.stdout(), StandardCharsets.UTF_8));
     }
 
     @Override

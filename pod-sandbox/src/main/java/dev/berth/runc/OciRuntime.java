@@ -130,4 +130,10 @@ public interface OciRuntime {
 
     /** Removes what the runtime keeps outside the bundle (exit file, attach socket link). */
     void forget(String id);
+
+    /**
+     * What the runtime says it supports: the JSON of {@code runc features} (OCI runtime features, runc 1.1 on), or
+     * empty when it has no such command or cannot say. Never fails.
+     */
+    Optional<String> features();
 }

@@ -86,13 +86,13 @@ final class ContainerOps {
             }
             undo.add("release name", () -> env.containerNames().release(name, id));
 
-            UserSpec user = Users.resolve(rootfs, image.user(), config);
             PodSandboxConfig podConfig = sandbox.parsedConfig();
+            UserSpec user = Users.resolve(rootfs, image.user(), config, podConfig);
             Path sandboxDir = env.sandboxDir(sandboxId);
             SandboxFiles files = new SandboxFiles(sandboxDir.resolve("hostname"), sandboxDir.resolve("resolv.conf"),
                     sandboxDir.resolve("hosts"), sandbox.shm() == null ? null : Path.of(sandbox.shm()));
             NamespacePaths ns = new NamespacePaths(sandbox.netns(), sandbox.ipcns(), sandbox.utsns(),
-                    pidNamespace(config, sandbox));
+                    pidNamespace(config, sandbox), sandbox.userns());
             String cgroupsPath = CgroupPaths.container(sandbox.cgroupParent(), id);
             createMissingMountSources(config);
             ObjectNode spec = OciSpecs.container(new SpecInput(id, config, podConfig, image, user, rootfs, ns,
@@ -142,7 +142,7 @@ final class ContainerOps {
 
             ContainerRecord rec = env.containers().create(id, new ContainerRecord.Meta(id, sandboxId, name,
                     config.toByteArray(), imageId, imageRef, env.now(), logPath.toString(), bundle.toString(),
-                    stopSignal(config, image)), ContainerRecord.Status.created(pid));
+                    stopSignal(config, image), user), ContainerRecord.Status.created(pid));
             undo.commit();
             Failpoints.reached(Step.CREATE_CONTAINER_RECORD);
             return rec.toInfo();

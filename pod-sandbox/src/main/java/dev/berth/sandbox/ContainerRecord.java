@@ -3,6 +3,7 @@ package dev.berth.sandbox;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.berth.cri.v1.ContainerConfig;
 import dev.berth.cri.v1.LinuxContainerResources;
+import dev.berth.oci.UserSpec;
 
 /**
  * What Berth stores about a container: its metadata, written once by CreateContainer, and its status, changed as the
@@ -12,10 +13,11 @@ record ContainerRecord(Meta meta, Status status) {
 
     /**
      * What CreateContainer decided. The CRI config is kept as its protobuf bytes (base64 in JSON), as the request gave
-     * it.
+     * it. {@code user} is the identity the process was given (from the security context and the image's
+     * {@code /etc/passwd} and {@code /etc/group}); null in records of versions that kept none.
      */
     record Meta(String id, String sandboxId, String name, byte[] config, String imageId, String imageRef,
-                long createdAtNanos, String logPath, String bundle, String stopSignal) {
+                long createdAtNanos, String logPath, String bundle, String stopSignal, UserSpec user) {
     }
 
     /**
@@ -120,7 +122,7 @@ record ContainerRecord(Meta meta, Status status) {
         }
         return new ContainerInfo(id(), sandboxId(), shown, meta.imageId(), meta.imageRef(), createdAtNanos(),
                 status.startedAtNanos(), status.finishedAtNanos(), status.exitCode(), status.reason(),
-                status.message(), logPath(), pid(), state());
+                status.message(), logPath(), pid(), state(), meta.user());
     }
 
     /** The CRI reason for an exit code. */

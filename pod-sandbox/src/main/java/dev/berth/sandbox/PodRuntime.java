@@ -18,6 +18,7 @@ import dev.berth.host.ProcessRunner;
 import dev.berth.ns.NamespacePinner;
 import dev.berth.oci.HostFacts;
 import dev.berth.oci.ImageSpec;
+import dev.berth.oci.OciFeatures;
 import dev.berth.runc.ConmonRunc;
 import dev.berth.runc.OciRuntime;
 import dev.berth.store.RecordStore;
@@ -75,7 +76,8 @@ public final class PodRuntime implements SandboxRuntime {
                         SandboxRecord::new, json),
                 new RecordStore<>(state.resolve("containers"), ContainerRecord.Meta.class,
                         ContainerRecord.Status.class, ContainerRecord::new, json),
-                new NameRegistry(), new NameRegistry(), Suppliers.memoize(HostFacts::detect)::get,
+                new NameRegistry(), new NameRegistry(),
+                Suppliers.memoize(() -> HostFacts.detect(runtime.features()))::get,
                 Clock.SYSTEM, json);
         this.sandboxOps = new SandboxOps(env);
         this.containerOps = new ContainerOps(env);
@@ -246,6 +248,11 @@ public final class PodRuntime implements SandboxRuntime {
             containerOps.remove(id);
             return null;
         });
+    }
+
+    @Override
+    public OciFeatures features() {
+        return env.host().get().oci();
     }
 
     /** The container's status as the exit watcher keeps it; reading writes nothing. */

@@ -110,7 +110,7 @@ final class Recovery {
     }
 
     private boolean intact(SandboxRecord s) {
-        for (String p : new String[] {s.netns(), s.ipcns(), s.utsns()}) {
+        for (String p : new String[] {s.netns(), s.ipcns(), s.utsns(), s.userns()}) {
             if (p != null && !NamespacePinner.isPinned(Path.of(p))) {
                 return false;
             }

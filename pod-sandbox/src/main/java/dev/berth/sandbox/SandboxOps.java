@@ -5,6 +5,7 @@ import dev.berth.cgroups.CgroupPaths;
 import dev.berth.cri.v1.NamespaceMode;
 import dev.berth.cri.v1.NamespaceOption;
 import dev.berth.cri.v1.PodSandboxConfig;
+import dev.berth.cri.v1.UserNamespace;
 import dev.berth.host.BerthException;
 import dev.berth.host.Cleanup;
 import dev.berth.host.CommandException;
@@ -27,6 +28,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /** Sandbox lifecycle steps. Callers hold the sandbox's lock. Thread-safe given that. */
@@ -65,6 +67,7 @@ final class SandboxOps {
             throw BerthException.invalid("metadata.name", "must not be empty");
         }
         OciSpecs.checkSysctls(config);
+        Optional<UserNamespace> userns = OciSpecs.podUserNamespace(config, env.host().get());
         String kubeletParent = config.getLinux().getCgroupParent();
         String parent = CgroupPaths.podParent(kubeletParent, env.settings().defaultCgroupParent(), id);
         boolean owned = kubeletParent.isBlank();
@@ -117,7 +120,8 @@ final class SandboxOps {
                 Failpoints.reached(Step.RUN_POD_CGROUP);
             }
 
-            PinnedNamespaces pins = env.pinner().pin(id, !hostNet, !hostIpc, !hostNet, hostname);
+            PinnedNamespaces pins = env.pinner().pin(id, !hostNet, !hostIpc, !hostNet, hostname,
+                    userns.orElse(null));
             undo.add("unpin namespaces", () -> env.pinner().unpin(pins));
             setSysctls(config, pins);
             Failpoints.reached(Step.RUN_POD_NAMESPACES);
@@ -132,7 +136,7 @@ final class SandboxOps {
 
             SandboxRecord rec = env.sandboxes().create(id, new SandboxRecord.Meta(id, name, config.toByteArray(),
                     runtimeHandler, env.now(), str(pins.net()), str(pins.ipc()), str(pins.uts()), str(shm), parent,
-                    owned, infraId), SandboxRecord.Status.unfinished(infraPid));
+                    owned, infraId, str(pins.user())), SandboxRecord.Status.unfinished(infraPid));
             undo.commit();
             Failpoints.reached(Step.RUN_POD_RECORD);
             return rec.toInfo();
@@ -151,7 +155,8 @@ final class SandboxOps {
         // the infra process's "/": as on any root filesystem, everyone may pass through it
         Files.createDirectories(rootfs);
         Files.setPosixFilePermissions(rootfs, PosixFilePermissions.fromString("rwxr-xr-x"));
-        NamespacePaths paths = new NamespacePaths(str(pins.net()), str(pins.ipc()), str(pins.uts()), "");
+        NamespacePaths paths = new NamespacePaths(str(pins.net()), str(pins.ipc()), str(pins.uts()), "",
+                str(pins.user()));
         ObjectNode spec = OciSpecs.infra(id, rootfs, paths, CgroupPaths.container(parent, id), config,
                 env.host().get());
         PrivateFiles.write(bundle.resolve("config.json"), env.json().writeValueAsBytes(spec));

@@ -14,11 +14,12 @@ record SandboxRecord(Meta meta, Status status) {
 
     /**
      * What RunPodSandbox made. The CRI config is kept as its protobuf bytes (base64 in JSON). Namespace paths are null
-     * for the host's; {@code shm} is null when the pod uses the host's IPC; {@code infraId} is null when no infra
-     * container runs.
+     * for the host's ({@code userns} also in records of versions without user namespaces); {@code shm} is null when
+     * the pod uses the host's IPC; {@code infraId} is null when no infra container runs.
      */
     record Meta(String id, String name, byte[] config, String runtimeHandler, long createdAtNanos, String netns,
-                String ipcns, String utsns, String shm, String cgroupParent, boolean cgroupOwned, String infraId) {
+                String ipcns, String utsns, String shm, String cgroupParent, boolean cgroupOwned, String infraId,
+                String userns) {
     }
 
     /**
@@ -77,6 +78,10 @@ record SandboxRecord(Meta meta, Status status) {
         return meta.utsns();
     }
 
+    String userns() {
+        return meta.userns();
+    }
+
     String shm() {
         return meta.shm();
     }
@@ -122,7 +127,7 @@ record SandboxRecord(Meta meta, Status status) {
     }
 
     PinnedNamespaces pins() {
-        return new PinnedNamespaces(path(netns()), path(ipcns()), path(utsns()));
+        return new PinnedNamespaces(path(netns()), path(ipcns()), path(utsns()), path(userns()));
     }
 
     private static Path path(String s) {

@@ -5,6 +5,7 @@ import dev.berth.cri.v1.ContainerConfig;
 import dev.berth.cri.v1.LinuxContainerResources;
 import dev.berth.cri.v1.PodSandboxConfig;
 import dev.berth.oci.ImageSpec;
+import dev.berth.oci.OciFeatures;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -87,6 +88,12 @@ public interface SandboxRuntime extends AutoCloseable {
 
     /** Every container, oldest first. */
     List<ContainerInfo> containers();
+
+    /**
+     * What the OCI runtime supports beyond the baseline (recursive read-only mounts, user namespaces), detected
+     * once ({@code runc features} and the kernel) and the same for every runtime handler.
+     */
+    OciFeatures features();
 
     /** Releases what the runtime holds for itself; containers keep running. Never throws a checked exception. */
     @Override

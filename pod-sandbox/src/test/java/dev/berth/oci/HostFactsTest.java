@@ -52,6 +52,17 @@ class HostFactsTest {
     }
 
     @Test
+    void detect_runcFeatures_becomeTheOciFeaturesOnThisKernel() {
+        HostFacts without = HostFacts.detect(Optional.empty());
+        HostFacts with = HostFacts.detect(Optional.of(OciFeaturesTest.RUNC_1_2));
+
+        assertThat(without.oci()).isEqualTo(OciFeatures.none());
+        assertThat(HostFacts.detect().oci()).isEqualTo(OciFeatures.none());
+        // every kernel these tests run on is newer than 5.12
+        assertThat(with.oci()).isEqualTo(new OciFeatures(true, true));
+    }
+
+    @Test
     void parse_onlineCpusAndNodes_readFromSysfs() {
         Function<Path, Optional<String>> sysfs = path -> switch (path.toString()) {
             case "/sys/devices/system/cpu/online" -> Optional.of("0-3\n");

@@ -22,9 +22,21 @@ class MountsTest {
         return Mount.newBuilder().setContainerPath(container).setHostPath(host).build();
     }
 
+    /** A host whose runc and kernel make submounts read-only. */
+    private static final HostFacts RRO_HOST = Fixtures.HOST_V1.withOci(new OciFeatures(true, false));
+
     private static ObjectNode spec(Mount... mounts) {
+        return spec(Fixtures.HOST_V1, mounts);
+    }
+
+    private static ObjectNode spec(HostFacts host, Mount... mounts) {
         ContainerConfig c = container().addCommand("/bin/true").addAllMounts(List.of(mounts)).build();
-        return OciSpecs.container(input(c));
+        return OciSpecs.container(input(c, Fixtures.sandbox().build(), Fixtures.POD_NS, host));
+    }
+
+    private static Mount.Builder recursiveReadOnly(String container, String host) {
+        return Mount.newBuilder().setContainerPath(container).setHostPath(host).setReadonly(true)
+                .setRecursiveReadOnly(true);
     }
 
     @Test
@@ -122,5 +134,48 @@ class MountsTest {
                     .isInstanceOfSatisfying(BerthException.InvalidArgument.class,
                             e -> assertThat(e.field()).isEqualTo("mounts[1].container_path"));
         }
+    }
+
+    @Test
+    void container_recursiveReadOnlyOnCapableHost_roAndRro() {
+        ObjectNode s = spec(RRO_HOST, recursiveReadOnly("/data", "/h/data").build(), bind("/plain", "/h/plain"));
+
+        assertThat(mount(s, "/data").get("options").toString())
+                .isEqualTo("[\"rbind\",\"rprivate\",\"ro\",\"rro\"]");
+        assertThat(mount(s, "/plain").get("options").toString()).isEqualTo("[\"rbind\",\"rprivate\",\"rw\"]");
+    }
+
+    @Test
+    void container_recursiveReadOnlyWithoutReadonly_rejectedNamingField() {
+        Mount writable = recursiveReadOnly("/data", "/h").setReadonly(false).build();
+
+        assertThatThrownBy(() -> spec(RRO_HOST, bind("/ok", "/h"), writable))
+                .isInstanceOfSatisfying(BerthException.InvalidArgument.class, e -> {
+                    assertThat(e.field()).isEqualTo("mounts[1].recursive_read_only");
+                    assertThat(e.getMessage()).contains("readonly");
+                });
+    }
+
+    @Test
+    void container_recursiveReadOnlyWithPropagation_rejectedNamingField() {
+        for (MountPropagation p : new MountPropagation[] {MountPropagation.PROPAGATION_HOST_TO_CONTAINER,
+                MountPropagation.PROPAGATION_BIDIRECTIONAL}) {
+            Mount propagating = recursiveReadOnly("/data", "/h").setPropagation(p).build();
+
+            assertThatThrownBy(() -> spec(RRO_HOST, propagating)).as(p.name())
+                    .isInstanceOfSatisfying(BerthException.InvalidArgument.class, e -> {
+                        assertThat(e.field()).isEqualTo("mounts[0].recursive_read_only");
+                        assertThat(e.getMessage()).contains("PROPAGATION_PRIVATE").contains(p.name());
+                    });
+        }
+    }
+
+    @Test
+    void container_recursiveReadOnlyOnHostWithoutRro_rejectedNamingField() {
+        assertThatThrownBy(() -> spec(Fixtures.HOST_V1, recursiveReadOnly("/data", "/h").build()))
+                .isInstanceOfSatisfying(BerthException.InvalidArgument.class, e -> {
+                    assertThat(e.field()).isEqualTo("mounts[0].recursive_read_only");
+                    assertThat(e.getMessage()).contains("not supported");
+                });
     }
 }

@@ -7,6 +7,9 @@ import dev.berth.cri.v1.ContainerConfig;
 import dev.berth.cri.v1.Int64Value;
 import dev.berth.cri.v1.LinuxContainerConfig;
 import dev.berth.cri.v1.LinuxContainerSecurityContext;
+import dev.berth.cri.v1.LinuxPodSandboxConfig;
+import dev.berth.cri.v1.LinuxSandboxSecurityContext;
+import dev.berth.cri.v1.PodSandboxConfig;
 import dev.berth.cri.v1.SupplementalGroupsPolicy;
 import dev.berth.host.BerthException;
 import java.io.IOException;
@@ -114,6 +117,42 @@ class UsersTest {
                 .setSupplementalGroupsPolicy(SupplementalGroupsPolicy.Strict).addSupplementalGroups(5000)));
 
         assertThat(u.additionalGids()).containsExactly(1001L, 5000L);
+    }
+
+    @Test
+    void resolve_strictPolicyOfThePod_ignoresEtcGroupForItsContainers() {
+        PodSandboxConfig strictPod = PodSandboxConfig.newBuilder().setLinux(LinuxPodSandboxConfig.newBuilder()
+                .setSecurityContext(LinuxSandboxSecurityContext.newBuilder()
+                        .setSupplementalGroupsPolicy(SupplementalGroupsPolicy.Strict))).build();
+
+        UserSpec u = Users.resolve(rootfs, "app", config(LinuxContainerSecurityContext.newBuilder()
+                .addSupplementalGroups(5000)), strictPod);
+
+        assertThat(u.additionalGids()).containsExactly(1001L, 5000L);
+    }
+
+    @Test
+    void resolve_mergePolicyOfContainerAndPod_addsEtcGroup() {
+        PodSandboxConfig mergePod = PodSandboxConfig.newBuilder().setLinux(LinuxPodSandboxConfig.newBuilder()
+                .setSecurityContext(LinuxSandboxSecurityContext.newBuilder()
+                        .setSupplementalGroupsPolicy(SupplementalGroupsPolicy.Merge))).build();
+
+        UserSpec u = Users.resolve(rootfs, "app", config(LinuxContainerSecurityContext.newBuilder()
+                .setSupplementalGroupsPolicy(SupplementalGroupsPolicy.Merge).addSupplementalGroups(5000)), mergePod);
+
+        assertThat(u.additionalGids()).containsExactly(1001L, 10L, 44L, 5000L);
+    }
+
+    @Test
+    void resolve_strictPolicyWithRunAsGroup_primaryGroupAndRequestedOnly() {
+        UserSpec u = Users.resolve(rootfs, "", config(LinuxContainerSecurityContext.newBuilder()
+                .setRunAsUser(Int64Value.newBuilder().setValue(1000))
+                .setRunAsGroup(Int64Value.newBuilder().setValue(3000))
+                .setSupplementalGroupsPolicy(SupplementalGroupsPolicy.Strict)
+                .addSupplementalGroups(4000).addSupplementalGroups(3000)));
+
+        assertThat(u.gid()).isEqualTo(3000);
+        assertThat(u.additionalGids()).containsExactly(3000L, 4000L);
     }
 
     @Test

@@ -5,14 +5,22 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.berth.cri.v1.ContainerConfig;
 import dev.berth.cri.v1.ContainerMetadata;
+import dev.berth.cri.v1.IDMapping;
+import dev.berth.cri.v1.Int64Value;
+import dev.berth.cri.v1.LinuxContainerConfig;
+import dev.berth.cri.v1.LinuxContainerSecurityContext;
 import dev.berth.cri.v1.LinuxPodSandboxConfig;
 import dev.berth.cri.v1.LinuxSandboxSecurityContext;
 import dev.berth.cri.v1.NamespaceMode;
 import dev.berth.cri.v1.NamespaceOption;
 import dev.berth.cri.v1.PodSandboxConfig;
 import dev.berth.cri.v1.PodSandboxMetadata;
+import dev.berth.cri.v1.SupplementalGroupsPolicy;
+import dev.berth.cri.v1.UserNamespace;
+import dev.berth.host.BerthException;
 import dev.berth.host.CommandException;
 import dev.berth.oci.ImageSpec;
+import dev.berth.oci.UserSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -171,6 +179,69 @@ class PodRuntimeTest {
             assertThat(bundles).isEmpty();
         }
         runtime.createContainer(id(), pod, container("app"), IMAGE, "img", "ref", rootfs);
+    }
+
+    @Test
+    void createContainer_strictGroups_recordsTheResolvedUserAndWritesItToTheSpec() throws IOException {
+        Files.writeString(rootfs.resolve("etc/passwd"), "root:x:0:0:root:/root:/bin/sh\napp:x:1000:1000::/:/bin/sh\n");
+        Files.writeString(rootfs.resolve("etc/group"), "app:x:1000:\nstaff:x:50:app\n");
+        PodRuntime runtime = runtime();
+        String pod = readyPod(runtime);
+        String c = id();
+        ContainerConfig config = container("app").toBuilder().setLinux(LinuxContainerConfig.newBuilder()
+                .setSecurityContext(LinuxContainerSecurityContext.newBuilder()
+                        .setRunAsUser(Int64Value.newBuilder().setValue(1000)).addSupplementalGroups(4000)
+                        .setSupplementalGroupsPolicy(SupplementalGroupsPolicy.Strict))).build();
+
+        ContainerInfo created = runtime.createContainer(c, pod, config, IMAGE, "img", "ref", rootfs);
+
+        UserSpec strict = new UserSpec(1000, 1000, List.of(1000L, 4000L), "/");
+        assertThat(created.user()).isEqualTo(strict);
+        assertThat(runtime.container(c).orElseThrow().user()).isEqualTo(strict);
+        String spec = Files.readString(settings.stateDir().resolve("containers").resolve(c).resolve("config.json"));
+        assertThat(spec.replaceAll("\\s", "")).contains("\"user\":{\"uid\":1000,\"gid\":1000,"
+                + "\"additionalGids\":[1000,4000]}");
+    }
+
+    @Test
+    void createSandbox_userNamespaceOnRuncWithoutIdmap_invalidNamingModeAndNothingMade() {
+        PodRuntime runtime = runtime();
+        String id = id();
+
+        assertThatThrownBy(() -> runtime.createSandbox(id, withUserns(pod("web", NamespaceMode.CONTAINER)), ""))
+                .isInstanceOfSatisfying(BerthException.InvalidArgument.class, e -> assertThat(e.field())
+                        .isEqualTo("linux.security_context.namespace_options.userns_options.mode"));
+
+        assertThat(host.calls).isEmpty();
+        assertThat(oci.calls).isEmpty();
+        assertThat(runtime.sandbox(id)).isEmpty();
+        assertThat(runtime.features().userNamespaces()).isFalse();
+    }
+
+    @Test
+    void createSandbox_userNamespaceWithNodesNetworkOnIdmapRunc_invalidNamingModeAndNothingMade() {
+        oci.featuresJson = """
+                {"linux":{"namespaces":["user","network"],"mountExtensions":{"idmap":{"enabled":true}}}}""";
+        PodRuntime runtime = runtime();
+        String id = id();
+
+        assertThatThrownBy(() -> runtime.createSandbox(id, withUserns(pod("web", NamespaceMode.CONTAINER)), ""))
+                .isInstanceOfSatisfying(BerthException.InvalidArgument.class, e -> {
+                    assertThat(e.field()).isEqualTo("linux.security_context.namespace_options.userns_options.mode");
+                    assertThat(e.getMessage()).contains("network");
+                });
+
+        assertThat(runtime.features().userNamespaces()).isTrue();
+        assertThat(host.calls).isEmpty();
+        assertThat(runtime.sandbox(id)).isEmpty();
+    }
+
+    private static PodSandboxConfig withUserns(PodSandboxConfig pod) {
+        IDMapping range = IDMapping.newBuilder().setHostId(65536).setLength(65536).build();
+        return pod.toBuilder().setLinux(pod.getLinux().toBuilder().setSecurityContext(pod.getLinux()
+                .getSecurityContext().toBuilder().setNamespaceOptions(pod.getLinux().getSecurityContext()
+                        .getNamespaceOptions().toBuilder().setUsernsOptions(UserNamespace.newBuilder()
+                                .setMode(NamespaceMode.POD).addUids(range).addGids(range))))).build();
     }
 
     private String readyPod(PodRuntime runtime) {

@@ -26,6 +26,8 @@ final class RecordingOciRuntime implements OciRuntime {
     private final Map<String, ExitStatus> exits = new HashMap<>();
     private final Map<String, RuntimeException> failures = new HashMap<>();
     boolean ignoreStopSignal;
+    /** What {@link #features} answers: the JSON of {@code runc features}, or null as for a runc without it. */
+    volatile String featuresJson;
     private long pid = 1000;
 
     /** The next call of {@code method} throws {@code failure}. */
@@ -127,5 +129,10 @@ final class RecordingOciRuntime implements OciRuntime {
     @Override
     public synchronized void forget(String id) {
         exits.remove(id);
+    }
+
+    @Override
+    public Optional<String> features() {
+        return Optional.ofNullable(featuresJson);
     }
 }

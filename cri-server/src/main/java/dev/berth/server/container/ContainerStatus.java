@@ -7,7 +7,10 @@ import dev.berth.sandbox.ContainerInfo;
 import dev.berth.server.Ids;
 import dev.berth.server.Services;
 
-/** ContainerStatus: state, times, exit code and reason, image and log path. NOT_FOUND for an unknown id. */
+/**
+ * ContainerStatus: state, times, exit code and reason, image, mounts as requested, log path, and the user the
+ * process runs as (none for containers created before Berth kept it). NOT_FOUND for an unknown id.
+ */
 public final class ContainerStatus {
 
     private final Services services;

@@ -4,7 +4,9 @@ import dev.berth.cri.v1.Container;
 import dev.berth.cri.v1.ContainerResources;
 import dev.berth.cri.v1.ContainerState;
 import dev.berth.cri.v1.ContainerStatus;
+import dev.berth.cri.v1.ContainerUser;
 import dev.berth.cri.v1.ImageSpec;
+import dev.berth.cri.v1.LinuxContainerUser;
 import dev.berth.sandbox.ContainerInfo;
 
 /** Renders stored containers as CRI messages. */
@@ -50,6 +52,13 @@ final class ContainerViews {
         if (container.config().getLinux().hasResources()) {
             status.setResources(ContainerResources.newBuilder()
                     .setLinux(container.config().getLinux().getResources()));
+        }
+        if (container.user() != null) {
+            // as containerd reports it: the identity given at create, supplemental groups with the primary first
+            status.setUser(ContainerUser.newBuilder().setLinux(LinuxContainerUser.newBuilder()
+                    .setUid(container.user().uid())
+                    .setGid(container.user().gid())
+                    .addAllSupplementalGroups(container.user().additionalGids())));
         }
         return status
                 .setId(container.id())

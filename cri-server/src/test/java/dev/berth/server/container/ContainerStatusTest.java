@@ -3,17 +3,22 @@ package dev.berth.server.container;
 import static dev.berth.server.fakes.StatusAssertions.assertInvalid;
 import static dev.berth.server.fakes.StatusAssertions.assertStatus;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.berth.cri.v1.ContainerConfig;
 import dev.berth.cri.v1.ContainerState;
 import dev.berth.cri.v1.ContainerStatusRequest;
 import dev.berth.cri.v1.ContainerStatusResponse;
+import dev.berth.cri.v1.ContainerUser;
+import dev.berth.cri.v1.LinuxContainerUser;
 import dev.berth.cri.v1.Mount;
+import dev.berth.oci.UserSpec;
 import dev.berth.sandbox.ContainerInfo;
 import dev.berth.server.fakes.CriConfigs;
 import dev.berth.server.fakes.FakeSandboxRuntime;
 import dev.berth.server.fakes.Fakes;
 import io.grpc.Status;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -145,5 +150,42 @@ class ContainerStatusTest {
         fakes.runtime().addContainer(CONTAINER, POD, CONFIG, dev.berth.sandbox.ContainerState.RUNNING);
 
         assertThat(handler.handle(request(CONTAINER)).getStatus().hasResources()).isFalse();
+    }
+
+    @Test
+    void handle_containerWithResolvedUser_reportsUidGidAndGroups() {
+        ContainerInfo seeded = fakes.runtime().addContainer(CONTAINER, POD, CONFIG,
+                dev.berth.sandbox.ContainerState.RUNNING);
+        fakes.runtime().put(withUser(seeded, new UserSpec(1000, 3000, List.of(3000L, 4000L, 50L), "/home/app")));
+
+        var status = handler.handle(request(CONTAINER)).getStatus();
+
+        assertThat(status.getUser()).isEqualTo(ContainerUser.newBuilder().setLinux(LinuxContainerUser.newBuilder()
+                .setUid(1000).setGid(3000).addAllSupplementalGroups(List.of(3000L, 4000L, 50L))).build());
+    }
+
+    @Test
+    void handle_containerWithoutRecordedUser_reportsNoUser() {
+        fakes.runtime().addContainer(CONTAINER, POD, CONFIG, dev.berth.sandbox.ContainerState.RUNNING);
+
+        assertThat(handler.handle(request(CONTAINER)).getStatus().hasUser()).isFalse();
+    }
+
+    @Test
+    void handle_recursiveReadOnlyMount_reportedAsRequested() {
+        ContainerConfig config = CONFIG.toBuilder().addMounts(Mount.newBuilder().setContainerPath("/rro")
+                .setHostPath("/srv/rro").setReadonly(true).setRecursiveReadOnly(true)).build();
+        fakes.runtime().addContainer(CONTAINER, POD, config, dev.berth.sandbox.ContainerState.RUNNING);
+
+        var mounts = handler.handle(request(CONTAINER)).getStatus().getMountsList();
+
+        assertThat(mounts).extracting(Mount::getContainerPath, Mount::getReadonly, Mount::getRecursiveReadOnly)
+                .containsExactly(tuple("/data", false, false), tuple("/rro", true, true));
+    }
+
+    private static ContainerInfo withUser(ContainerInfo c, UserSpec user) {
+        return new ContainerInfo(c.id(), c.sandboxId(), c.config(), c.imageId(), c.imageRef(), c.createdAtNanos(),
+                c.startedAtNanos(), c.finishedAtNanos(), c.exitCode(), c.reason(), c.message(), c.logPath(),
+                c.pid(), c.state(), user);
     }
 }

@@ -2,6 +2,7 @@ package dev.berth.server.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import dev.berth.cri.v1.ContainerConfig;
 import dev.berth.cri.v1.ContainerMetadata;
@@ -13,15 +14,23 @@ import dev.berth.cri.v1.DNSConfig;
 import dev.berth.cri.v1.Device;
 import dev.berth.cri.v1.ExecSyncRequest;
 import dev.berth.cri.v1.ExecSyncResponse;
+import dev.berth.cri.v1.IDMapping;
 import dev.berth.cri.v1.ImageSpec;
 import dev.berth.cri.v1.ImageStatusRequest;
+import dev.berth.cri.v1.Int64Value;
 import dev.berth.cri.v1.LinuxContainerConfig;
 import dev.berth.cri.v1.LinuxContainerResources;
 import dev.berth.cri.v1.LinuxContainerSecurityContext;
+import dev.berth.cri.v1.LinuxContainerUser;
+import dev.berth.cri.v1.LinuxPodSandboxConfig;
+import dev.berth.cri.v1.LinuxSandboxSecurityContext;
 import dev.berth.cri.v1.ListContainerStatsRequest;
 import dev.berth.cri.v1.ListContainersRequest;
 import dev.berth.cri.v1.ListPodSandboxRequest;
 import dev.berth.cri.v1.ListPodSandboxStatsRequest;
+import dev.berth.cri.v1.Mount;
+import dev.berth.cri.v1.NamespaceMode;
+import dev.berth.cri.v1.NamespaceOption;
 import dev.berth.cri.v1.PodSandboxConfig;
 import dev.berth.cri.v1.PodSandboxMetadata;
 import dev.berth.cri.v1.PodSandboxState;
@@ -38,8 +47,11 @@ import dev.berth.cri.v1.StartContainerRequest;
 import dev.berth.cri.v1.StatusRequest;
 import dev.berth.cri.v1.StopContainerRequest;
 import dev.berth.cri.v1.StopPodSandboxRequest;
+import dev.berth.cri.v1.SupplementalGroupsPolicy;
 import dev.berth.cri.v1.UpdateContainerResourcesRequest;
+import dev.berth.cri.v1.UserNamespace;
 import dev.berth.cri.v1.VersionRequest;
+import dev.berth.fixtures.LayerBuilder;
 import dev.berth.fixtures.Leaks;
 import dev.berth.fixtures.LocalRegistry;
 import dev.berth.fixtures.TestImages;
@@ -345,6 +357,114 @@ class PodLifecycleIT {
         assertNothingLeaked(daemon, dir);
     }
 
+    @Test
+    void recursiveReadOnlyMount_keepsSubmountsReadOnly_whereRuncCan_andIsRefusedElsewhere() throws Exception {
+        images().pullImage(PullImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(IMAGE)).build());
+        boolean supported = daemon.runtime().status(StatusRequest.getDefaultInstance()).getRuntimeHandlersList()
+                .stream().filter(h -> h.getName().isEmpty()).findFirst().orElseThrow()
+                .getFeatures().getRecursiveReadOnlyMounts();
+        Path source = Files.createDirectories(dir.resolve("rro-source"));
+        Path sub = Files.createDirectories(source.resolve("sub"));
+        assertThat(run("mount", "-t", "tmpfs", "-o", "size=1m", "berth-rro-test", sub.toString())).isZero();
+        try {
+            PodSandboxConfig pod = podConfig("rro");
+            String podId = runPod(pod);
+            Mount.Builder recursive = Mount.newBuilder().setHostPath(source.toString()).setContainerPath("/rro")
+                    .setReadonly(true).setRecursiveReadOnly(true);
+            ContainerConfig writable = sleeper().addMounts(recursive.clone().setReadonly(false))
+                    .setImage(ImageSpec.newBuilder().setImage(IMAGE)).build();
+            assertInvalid(() -> daemon.runtime().createContainer(CreateContainerRequest.newBuilder()
+                    .setPodSandboxId(podId).setSandboxConfig(pod).setConfig(writable).build()),
+                    "config.mounts[0].recursive_read_only");
+            if (supported) {
+                // the same host directory read-only but not recursively: its submount stays writable
+                String id = startContainer(podId, pod, sleeper().addMounts(recursive).addMounts(Mount.newBuilder()
+                        .setHostPath(source.toString()).setContainerPath("/ro").setReadonly(true)));
+                ExecSyncResponse intoSubmount = exec(id, "touch", "/rro/sub/probe");
+                assertThat(intoSubmount.getExitCode()).as("write into the submount of the rro mount").isNotZero();
+                assertThat(intoSubmount.getStderr().toStringUtf8()).contains("Read-only file system");
+                assertThat(exec(id, "touch", "/rro/probe").getExitCode()).isNotZero();
+                assertThat(exec(id, "touch", "/ro/sub/probe").getExitCode()).as("a plain ro mount's submount")
+                        .isZero();
+                assertThat(status(id).getMountsList()).extracting(Mount::getRecursiveReadOnly)
+                        .containsExactly(true, false);
+            } else {
+                ContainerConfig refused = sleeper().addMounts(recursive).setImage(ImageSpec.newBuilder()
+                        .setImage(IMAGE)).build();
+                assertInvalid(() -> daemon.runtime().createContainer(CreateContainerRequest.newBuilder()
+                        .setPodSandboxId(podId).setSandboxConfig(pod).setConfig(refused).build()),
+                        "config.mounts[0].recursive_read_only");
+            }
+            daemon.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
+        } finally {
+            assertThat(run("umount", sub.toString())).as("umount " + sub).isZero();
+        }
+        images().removeImage(RemoveImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(IMAGE)).build());
+        assertNothingLeaked(daemon, dir);
+    }
+
+    @Test
+    void strictSupplementalGroups_processHasExactlyTheRequestedGroups_andStatusReportsThem() throws Exception {
+        // the image's /etc/group lists user berth in staff: Merge adds that group, Strict must not
+        String image = "registry.k8s.io/e2e/busybox:groups";
+        TestImages.pushBusybox(registry.endpoint(), "e2e/busybox", "groups", Map.of(), List.of(new LayerBuilder()
+                .file("etc/group", "root:x:0:\nberth:x:1000:\nstaff:x:50:berth\n", 0644).tar()));
+        images().pullImage(PullImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(image)).build());
+        PodSandboxConfig pod = podConfig("groups");
+        String podId = runPod(pod);
+        String strict = daemon.startContainer(podId, pod, image, sleeper().setMetadata(ContainerMetadata.newBuilder()
+                .setName("strict")).setLinux(LinuxContainerConfig.newBuilder().setSecurityContext(
+                        groups(SupplementalGroupsPolicy.Strict))));
+        String merge = daemon.startContainer(podId, pod, image, sleeper().setMetadata(ContainerMetadata.newBuilder()
+                .setName("merge")).setLinux(LinuxContainerConfig.newBuilder().setSecurityContext(
+                        groups(SupplementalGroupsPolicy.Merge))));
+
+        assertThat(processGroups(strict)).containsExactly(1000L, 4000L, 5000L);
+        assertThat(processGroups(merge)).containsExactly(50L, 1000L, 4000L, 5000L);
+        assertThat(status(strict).getUser().getLinux()).isEqualTo(LinuxContainerUser.newBuilder().setUid(1000)
+                .setGid(1000).addAllSupplementalGroups(List.of(1000L, 4000L, 5000L)).build());
+        assertThat(status(merge).getUser().getLinux().getSupplementalGroupsList())
+                .containsExactly(1000L, 50L, 4000L, 5000L);
+
+        daemon.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
+        images().removeImage(RemoveImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(image)).build());
+        assertNothingLeaked(daemon, dir);
+    }
+
+    private static LinuxContainerSecurityContext.Builder groups(SupplementalGroupsPolicy policy) {
+        return LinuxContainerSecurityContext.newBuilder().setRunAsUser(Int64Value.newBuilder().setValue(1000))
+                .addSupplementalGroups(4000).addSupplementalGroups(5000).setSupplementalGroupsPolicy(policy);
+    }
+
+    /** The groups of a process in the container, as the kernel lists them (sorted). */
+    private static List<Long> processGroups(String containerId) {
+        ExecSyncResponse groups = exec(containerId, "grep", "^Groups:", "/proc/self/status");
+        assertThat(groups.getExitCode()).as(groups.getStderr().toStringUtf8()).isZero();
+        return Stream.of(groups.getStdout().toStringUtf8().substring("Groups:".length()).trim().split("\\s+"))
+                .map(Long::valueOf).toList();
+    }
+
+    @Test
+    void podWithItsOwnUserNamespace_refusedWhereRuncCannotIdmap() {
+        boolean advertised = daemon.runtime().status(StatusRequest.getDefaultInstance()).getRuntimeHandlersList()
+                .stream().allMatch(h -> h.getFeatures().getUserNamespaces());
+        assumeFalse(advertised, "this node's runc makes idmapped mounts: pods with user namespaces are served");
+        IDMapping range = IDMapping.newBuilder().setHostId(65536).setLength(65536).build();
+        PodSandboxConfig pod = podConfig("userns").toBuilder().setLinux(LinuxPodSandboxConfig.newBuilder()
+                .setSecurityContext(LinuxSandboxSecurityContext.newBuilder().setNamespaceOptions(NamespaceOption
+                        .newBuilder().setUsernsOptions(UserNamespace.newBuilder().setMode(NamespaceMode.POD)
+                                .addUids(range).addGids(range))))).build();
+
+        assertInvalid(() -> runPod(pod), "config.linux.security_context.namespace_options.userns_options.mode");
+        assertThat(daemon.runtime().listPodSandbox(ListPodSandboxRequest.getDefaultInstance()).getItemsList())
+                .as("nothing made").noneMatch(p -> p.getMetadata().getName().equals("userns"));
+    }
+
+    private static ExecSyncResponse exec(String containerId, String... command) {
+        return daemon.runtime().execSync(ExecSyncRequest.newBuilder().setContainerId(containerId)
+                .addAllCmd(List.of(command)).setTimeout(10).build());
+    }
+
     private static PodSandboxConfig podConfig(String name) {
         return daemon.podConfig("e2e", name);
     }
@@ -418,7 +538,7 @@ class PodLifecycleIT {
 
         // a bind mount of a host path that does not exist gets an empty directory, as with containerd
         Path missing = dir.resolve("created-for-the-pod");
-        String id = startContainer(podId, pod, sleeper().addMounts(dev.berth.cri.v1.Mount.newBuilder()
+        String id = startContainer(podId, pod, sleeper().addMounts(Mount.newBuilder()
                 .setHostPath(missing.toString()).setContainerPath("/data")));
         assertThat(missing).isEmptyDirectory();
         assertThat(status(id).getState()).isEqualTo(ContainerState.CONTAINER_RUNNING);

@@ -7,6 +7,7 @@ import dev.berth.cri.v1.NamespaceMode;
 import dev.berth.cri.v1.PodSandboxConfig;
 import dev.berth.host.BerthException;
 import dev.berth.oci.ImageSpec;
+import dev.berth.oci.OciFeatures;
 import dev.berth.sandbox.ContainerInfo;
 import dev.berth.sandbox.ContainerState;
 import dev.berth.sandbox.ExecProcess;
@@ -71,6 +72,7 @@ public final class FakeSandboxRuntime implements SandboxRuntime {
     private final Map<String, ResourceUsage> usage = new LinkedHashMap<>();
     private final Map<String, List<InterfaceUsage>> interfaces = new LinkedHashMap<>();
     private long clock = 1_000_000_000L;
+    private OciFeatures features = OciFeatures.none();
     private boolean closed;
 
     private ExecResult execResult = new ExecResult(0, new byte[0], new byte[0]);
@@ -441,6 +443,17 @@ public final class FakeSandboxRuntime implements SandboxRuntime {
         call("containers", true);
         return containers.values().stream().sorted(Comparator.comparingLong(ContainerInfo::createdAtNanos))
                 .toList();
+    }
+
+    /** What {@link #features} answers (no optional feature unless set). */
+    public synchronized void setFeatures(OciFeatures value) {
+        features = value;
+    }
+
+    @Override
+    public synchronized OciFeatures features() {
+        call("features", true);
+        return features;
     }
 
     @Override

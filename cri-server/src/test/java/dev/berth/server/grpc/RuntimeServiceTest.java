@@ -24,6 +24,8 @@ import dev.berth.network.CniSettings;
 import dev.berth.server.Services;
 import dev.berth.server.config.BerthConfig;
 import dev.berth.server.config.ConfigLoader;
+import dev.berth.server.fakes.CallLog;
+import dev.berth.server.fakes.FakeSandboxRuntime;
 import dev.berth.server.metrics.Metrics;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
@@ -46,7 +48,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The gRPC layer in process: delegation, the interceptor's error mapping and readiness gate, and request
- * validation that must fail before any subsystem is touched (the runtime and image store are absent here).
+ * validation that must fail before any subsystem is touched (the image store is absent here, and the runtime is a
+ * fake that only Status may ask about its features).
  */
 class RuntimeServiceTest {
 
@@ -59,13 +62,15 @@ class RuntimeServiceTest {
     private ManagedChannel channel;
     private RuntimeServiceGrpc.RuntimeServiceBlockingStub runtime;
     private ImageServiceGrpc.ImageServiceBlockingStub images;
+    private CallLog runtimeCalls;
 
     @BeforeEach
     void start() throws IOException {
         BerthConfig config = ConfigLoader.load(dir.resolve("none.toml"), false, Map.of());
         CniManager network = new CniManager(new CniSettings(dir.resolve("net.d"), List.of(dir.resolve("bin")),
                 dir.resolve("cache")));
-        Services services = new Services(config, null, network, null);
+        runtimeCalls = new CallLog();
+        Services services = new Services(config, new FakeSandboxRuntime(runtimeCalls), network, null);
         CallInterceptor interceptor = new CallInterceptor(metrics, ready::get);
         String name = InProcessServerBuilder.generateName();
         server = InProcessServerBuilder.forName(name)
@@ -81,6 +86,7 @@ class RuntimeServiceTest {
     void stop() {
         channel.shutdownNow();
         server.shutdownNow();
+        assertThat(runtimeCalls.mutations()).as("nothing was asked of the runtime").isEmpty();
     }
 
     @Test

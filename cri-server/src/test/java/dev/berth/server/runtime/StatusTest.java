@@ -3,10 +3,12 @@ package dev.berth.server.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.cri.v1.RuntimeCondition;
+import dev.berth.cri.v1.RuntimeFeatures;
 import dev.berth.cri.v1.RuntimeHandler;
 import dev.berth.cri.v1.StatusRequest;
 import dev.berth.cri.v1.StatusResponse;
 import dev.berth.network.NetworkStatus;
+import dev.berth.oci.OciFeatures;
 import dev.berth.server.fakes.Fakes;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -56,6 +58,53 @@ class StatusTest {
 
         assertThat(response.getRuntimeHandlersList()).extracting(RuntimeHandler::getName)
                 .containsExactly("", "runc", "crun");
+    }
+
+    @Test
+    void handle_runtimeWithoutOptionalFeatures_everyHandlerAdvertisesNone() {
+        Fakes custom = Fakes.create(Map.of("runtime.handlers", "runc,crun"));
+
+        StatusResponse response = new Status(custom.services()).handle(StatusRequest.getDefaultInstance());
+
+        assertThat(response.getRuntimeHandlersList()).hasSize(3).allSatisfy(h -> {
+            assertThat(h.hasFeatures()).isTrue();
+            assertThat(h.getFeatures().getRecursiveReadOnlyMounts()).isFalse();
+            assertThat(h.getFeatures().getUserNamespaces()).isFalse();
+        });
+    }
+
+    @Test
+    void handle_runtimeWithRecursiveReadOnlyMounts_everyHandlerAdvertisesThem() {
+        Fakes custom = Fakes.create(Map.of("runtime.handlers", "runc,crun"));
+        custom.runtime().setFeatures(new OciFeatures(true, false));
+
+        StatusResponse response = new Status(custom.services()).handle(StatusRequest.getDefaultInstance());
+
+        assertThat(response.getRuntimeHandlersList()).extracting(RuntimeHandler::getName)
+                .containsExactly("", "runc", "crun");
+        assertThat(response.getRuntimeHandlersList()).allSatisfy(h -> {
+            assertThat(h.getFeatures().getRecursiveReadOnlyMounts()).isTrue();
+            assertThat(h.getFeatures().getUserNamespaces()).isFalse();
+        });
+    }
+
+    @Test
+    void handle_runtimeWithIdmappedMounts_advertisesUserNamespaces() {
+        fakes.runtime().setFeatures(new OciFeatures(true, true));
+
+        StatusResponse response = handler.handle(StatusRequest.getDefaultInstance());
+
+        assertThat(response.getRuntimeHandlersList()).allSatisfy(
+                h -> assertThat(h.getFeatures().getUserNamespaces()).isTrue());
+        assertThat(response.getFeatures().getUserNamespacesHostNetwork()).isFalse();
+    }
+
+    @Test
+    void handle_anyRuntime_advertisesSupplementalGroupsPolicyOnly() {
+        StatusResponse response = handler.handle(StatusRequest.getDefaultInstance());
+
+        assertThat(response.getFeatures()).isEqualTo(RuntimeFeatures.newBuilder()
+                .setSupplementalGroupsPolicy(true).build());
     }
 
     @Test
