@@ -1,5 +1,6 @@
 package dev.berth.sandbox;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 
@@ -27,6 +28,13 @@ public interface ExecProcess extends AutoCloseable {
 
     /** Whether the command still runs. */
     boolean isAlive();
+
+    /**
+     * Sets the window size, in characters, of the terminal the command runs with; the command gets SIGWINCH.
+     * A command without a terminal ignores it.
+     */
+    default void resize(int width, int height) throws IOException {
+    }
 
     /** Kills the command inside the container (SIGKILL); idempotent. */
     void kill();

@@ -1,6 +1,7 @@
 package dev.berth.runc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.berth.host.Captured;
 import dev.berth.host.CommandResult;
@@ -10,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ConmonRuncTest {
 
@@ -93,6 +95,18 @@ class ConmonRuncTest {
         assertThat(started).containsExactly(List.of("setsid", "--ctty", "/usr/sbin/runc", "--root", "/run/b/runc",
                 "exec", "--process", "/b/exec-1.json", "--pid-file", "/b/exec-1.pid", "--tty", "c1"));
         assertThat(stdios).containsExactly(Path.of("/dev/pts/7"));
+    }
+
+    @Test
+    void resizeMessage_isConmonsWindowResizeLine_heightFirst() {
+        assertThat(ConmonRunc.resizeMessage(123, 45)).isEqualTo("1 45 123\n");
+    }
+
+    @Test
+    void resizeTerminal_monitorNotRunning_refusedWithoutTouchingTheFifo(@TempDir Path bundle) {
+        assertThatThrownBy(() -> runtime.resizeTerminal("c1", bundle, 80, 24))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("monitor of container c1");
+        assertThat(bundle.resolve("ctl")).doesNotExist();
     }
 
     @Test

@@ -26,7 +26,8 @@ final class Terminal implements ExecProcess {
     }
 
     /** Sets the terminal's size in characters; the command gets SIGWINCH. */
-    void resize(int width, int height) throws IOException {
+    @Override
+    public void resize(int width, int height) throws IOException {
         Pty.resize(master, width, height);
     }
 
