@@ -7,19 +7,22 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
 /**
  * An {@link ExecProcess} that runs no program: once its stdin is closed, a script turns what was written to
- * it into the exit code and output, which its stdout and stderr then deliver. {@link #kill()} ends it with 137.
- * Thread-safe.
+ * it into the exit code and output, which its stdout and stderr then deliver. {@link #kill()} ends it with 137;
+ * terminal sizes it is given are recorded. Thread-safe.
  */
 public final class ScriptedExecProcess implements ExecProcess {
 
     private final ByteArrayOutputStream input = new ByteArrayOutputStream();
     private final CompletableFuture<byte[]> inputClosed = new CompletableFuture<>();
     private final CompletableFuture<ExecResult> result;
+    private final List<String> resizes = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
 
     public ScriptedExecProcess(Function<byte[], ExecResult> script) {
@@ -79,6 +82,17 @@ public final class ScriptedExecProcess implements ExecProcess {
     @Override
     public boolean isAlive() {
         return !result.isDone();
+    }
+
+    /** Records the size as "WIDTHxHEIGHT". */
+    @Override
+    public void resize(int width, int height) {
+        resizes.add(width + "x" + height);
+    }
+
+    /** The sizes {@link #resize} was given, in order. */
+    public List<String> resizes() {
+        return List.copyOf(resizes);
     }
 
     @Override
