@@ -36,7 +36,7 @@ final class ExecSession implements SpdyConnection.Session {
         channel.eventLoop().schedule(() -> {
             if (!started) {
                 LOG.debug("exec client opened {} of the streams {} in time; closing", streams.keySet(), expected);
-                GracefulClose.close(channel);
+                SpdyConnection.finish(channel, lastStreamId);
             }
         }, creationTimeout.toMillis(), TimeUnit.MILLISECONDS);
     }

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.AttributeKey;
 import java.time.Duration;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -34,7 +35,7 @@ final class GracefulClose {
         if (!channel.isActive() || channel.attr(CLOSING).setIfAbsent(Boolean.TRUE) != null) {
             return;
         }
-        channel.eventLoop().execute(() -> {
+        run(channel, () -> {
             // The client's close must be read even while a session had stopped reading.
             channel.config().setAutoRead(true);
             channel.eventLoop().schedule(() -> {
@@ -58,6 +59,18 @@ final class GracefulClose {
                 }
             });
         });
+    }
+
+    /**
+     * Runs {@code task} on the channel's event loop, unless the server is shutting down, which closes every
+     * channel anyway.
+     */
+    static void run(Channel channel, Runnable task) {
+        try {
+            channel.eventLoop().execute(task);
+        } catch (RejectedExecutionException stopping) {
+            // the event loop is terminating and takes its channels with it
+        }
     }
 
     /** Whether {@link #close} was called on {@code channel}. */

@@ -33,7 +33,7 @@ final class InboundBudget {
     /** The session consumed (or dropped) {@code n} held bytes; called from any thread. */
     void consumed(int n) {
         if (held.addAndGet(-n) <= LOW && !channel.config().isAutoRead() && channel.isActive()) {
-            channel.eventLoop().execute(this::resume);
+            GracefulClose.run(channel, this::resume);
         }
     }
 
@@ -41,7 +41,7 @@ final class InboundBudget {
     void lift() {
         unlimited = true;
         if (channel.isActive()) {
-            channel.eventLoop().execute(() -> channel.config().setAutoRead(true));
+            GracefulClose.run(channel, () -> channel.config().setAutoRead(true));
         }
     }
 

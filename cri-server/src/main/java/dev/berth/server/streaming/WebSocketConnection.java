@@ -112,7 +112,7 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter {
         }
         budget.lift();
         channel.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE));
-        channel.eventLoop().execute(() -> {
+        GracefulClose.run(channel, () -> {
             if (closeReceived) {
                 GracefulClose.close(channel);
             } else {
