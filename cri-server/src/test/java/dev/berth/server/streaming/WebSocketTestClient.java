@@ -175,6 +175,20 @@ public final class WebSocketTestClient implements AutoCloseable {
         }
     }
 
+    /** Whether what {@code channel} received satisfies {@code condition} within {@code timeout}. */
+    public boolean awaitFor(int channelNumber, Predicate<byte[]> condition, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.test(received(channelNumber))) {
+            if (System.nanoTime() > deadline || !channel.isActive()) {
+                return condition.test(received(channelNumber));
+            }
+            synchronized (channels) {
+                channels.wait(20);
+            }
+        }
+        return true;
+    }
+
     /** Waits until the connection is closed (by the server's end of stream or a reset). */
     public void awaitClosed() throws Exception {
         closed.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
