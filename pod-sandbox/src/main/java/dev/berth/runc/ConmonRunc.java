@@ -38,6 +38,9 @@ public final class ConmonRunc implements OciRuntime {
     /** runc 1.2 prints about 5 KiB of features. */
     private static final int FEATURES_MAX_BYTES = 1 << 20;
     private static final ObjectMapper JSON = Json.MAPPER;
+    /** Message types of conmon's ctl fifo. */
+    private static final int WINDOW_RESIZE = 1;
+    private static final int REOPEN_LOG = 2;
 
     /** Where runc keeps its state when given no {@code --root}; containers of earlier Berth versions live there. */
     static final Path LEGACY_RUNC_ROOT = Path.of("/run/runc");
@@ -269,13 +272,30 @@ public final class ConmonRunc implements OciRuntime {
 
     @Override
     public void reopenLog(String id, Path bundle) {
+        control(id, bundle, REOPEN_LOG + " 0 0\n");
+    }
+
+    @Override
+    public void resizeTerminal(String id, Path bundle, int width, int height) {
+        control(id, bundle, resizeMessage(width, height));
+    }
+
+    /** The ctl line that has conmon set its terminal's size (TIOCSWINSZ on the master it holds). */
+    static String resizeMessage(int width, int height) {
+        return WINDOW_RESIZE + " " + height + " " + width + "\n";
+    }
+
+    /**
+     * Writes one "{@code <type> <height> <width>}" line to the ctl fifo conmon reads in the bundle. conmon keeps
+     * the fifo open while it lives, so the write does not wait for a reader; without a live monitor the open
+     * would block, hence the check first.
+     */
+    private void control(String id, Path bundle, String line) {
         if (!monitorAlive(id, bundle)) {
             throw new IllegalStateException("the monitor of container " + id + " is not running");
         }
-        // conmon reads "<type> <height> <width>" lines from the ctl fifo in the bundle; type 2 reopens the log.
-        // It keeps the fifo open while it lives, so this write does not wait for a reader.
         try {
-            Files.writeString(bundle.resolve("ctl"), "2 0 0\n", StandardCharsets.US_ASCII,
+            Files.writeString(bundle.resolve("ctl"), line, StandardCharsets.US_ASCII,
                     java.nio.file.StandardOpenOption.WRITE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot reach the monitor of container " + id, e);

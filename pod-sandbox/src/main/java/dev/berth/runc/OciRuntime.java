@@ -116,6 +116,12 @@ public interface OciRuntime {
      */
     void reopenLog(String id, Path bundle);
 
+    /**
+     * Asks the monitor of a container created with {@code terminal} to set its terminal's window size, in
+     * characters; the container's foreground process gets SIGWINCH. Returns once the request is delivered.
+     */
+    void resizeTerminal(String id, Path bundle, int width, int height);
+
     /** Deletes the container from runc, killing it if needed; a container runc does not know is no error. */
     void delete(String id);
 

@@ -14,7 +14,10 @@ import java.util.Arrays;
 /**
  * A connection to a container monitor's attach socket, seen as a process: stdout and stderr are demultiplexed
  * from the socket's packets (each starts with its stream number), stdin is written to it, and the "process"
- * ends when the monitor closes the socket (the container exited) or {@link #kill()} detaches. The socket is
+ * ends when the monitor closes the socket (the container exited) or {@link #kill()} detaches. Closing stdin
+ * ends the container's input for a stdin_once container without a terminal (the monitor closes it when the
+ * socket is shut for writing, and the attachment lasts until the container exits); for any other container
+ * it detaches, as containerd's attach does, since its input stays open for the next client. The socket is
  * SOCK_SEQPACKET, which the JDK's unix sockets do not offer, so it is driven through the C library.
  * Thread-safe in the way of {@link ExecProcess}.
  */
@@ -35,7 +38,15 @@ final class AttachedProcess implements ExecProcess {
     private static final int PACKET = 8192 + 1;
     private static final LibC LIBC = LibC.get();
 
+    /** Sets the window size of the container's terminal through its monitor. */
+    @FunctionalInterface
+    interface TerminalResizer {
+        void resize(int width, int height) throws IOException;
+    }
+
     private final int fd;
+    private final boolean inputEndsOnClose;
+    private final TerminalResizer resizer;
     private final ChunkPipe stdout = new ChunkPipe();
     private final ChunkPipe stderr = new ChunkPipe();
     private final Thread reader;
@@ -43,13 +54,22 @@ final class AttachedProcess implements ExecProcess {
     private final Object fdLock = new Object();
     private volatile boolean closed;
 
-    private AttachedProcess(int fd) {
+    private AttachedProcess(int fd, boolean inputEndsOnClose, TerminalResizer resizer) {
         this.fd = fd;
+        this.inputEndsOnClose = inputEndsOnClose;
+        this.resizer = resizer;
         this.reader = Thread.ofPlatform().daemon().name("attach-" + fd).start(this::demultiplex);
     }
 
-    /** Connects to the attach socket at {@code socket}, whose path may be longer than a socket address holds. */
-    static AttachedProcess connect(Path socket) throws IOException {
+    /**
+     * Connects to the attach socket at {@code socket}, whose path may be longer than a socket address holds.
+     *
+     * @param inputEndsOnClose whether closing stdin ends the container's input (stdin_once without a terminal)
+     *                         rather than detaching
+     * @param resizer          the container's terminal, or null when it has none
+     */
+    static AttachedProcess connect(Path socket, boolean inputEndsOnClose, TerminalResizer resizer)
+            throws IOException {
         // sun_path holds 108 bytes; the directory's descriptor under /proc keeps the address short.
         int dir = LIBC.open(socket.getParent().toString(), O_PATH | O_DIRECTORY | O_CLOEXEC);
         if (dir < 0) {
@@ -65,7 +85,7 @@ final class AttachedProcess implements ExecProcess {
                 LIBC.close(fd);
                 throw new IOException("cannot connect to the attach socket " + socket);
             }
-            return new AttachedProcess(fd);
+            return new AttachedProcess(fd, inputEndsOnClose, resizer);
         } finally {
             LIBC.close(dir);
         }
@@ -128,6 +148,13 @@ final class AttachedProcess implements ExecProcess {
         return reader.isAlive();
     }
 
+    @Override
+    public void resize(int width, int height) throws IOException {
+        if (resizer != null) {
+            resizer.resize(width, height);
+        }
+    }
+
     /** Detaches; the container keeps running. */
     @Override
     public void kill() {
@@ -183,9 +210,16 @@ final class AttachedProcess implements ExecProcess {
             }
         }
 
-        /** The end of the client's input: the monitor closes the container's stdin unless told to keep it. */
+        /**
+         * The end of the client's input: the monitor closes the container's stdin once the socket is shut for
+         * writing (unless told to keep it), and still sends output; other containers are detached from.
+         */
         @Override
         public void close() {
+            if (!inputEndsOnClose) {
+                kill();
+                return;
+            }
             synchronized (fdLock) {
                 if (!closed) {
                     LIBC.shutdown(fd, SHUT_WR);

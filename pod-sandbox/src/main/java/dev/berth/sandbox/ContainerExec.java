@@ -100,7 +100,8 @@ final class ContainerExec {
             ObjectNode process = processSpec(bundle, command).put("terminal", true);
             PrivateFiles.write(spec, env.json().writeValueAsBytes(process));
             exec = env.oci().startExecWithTerminal(id, spec, dir);
-            streams = AttachedProcess.connect(exec.attachSocket());
+            // closing the client's input ends the terminal's; the monitor's control pipe takes resizes
+            streams = AttachedProcess.connect(exec.attachSocket(), true, null);
             exec.run();
             return new TerminalExecProcess(exec, streams, dir);
         } catch (IOException | RuntimeException e) {

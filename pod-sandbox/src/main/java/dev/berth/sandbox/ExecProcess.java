@@ -30,15 +30,15 @@ public interface ExecProcess extends AutoCloseable {
     /** Whether the command still runs. */
     boolean isAlive();
 
-    /** Kills the command inside the container (SIGKILL); idempotent. */
-    void kill();
-
     /**
-     * Sets the size in characters of the command's terminal, which sends it SIGWINCH; nothing happens for a
-     * command without a terminal.
+     * Sets the window size, in characters, of the terminal the command runs with; the command gets SIGWINCH.
+     * A command without a terminal ignores it.
      */
     default void resize(int width, int height) throws IOException {
     }
+
+    /** Kills the command inside the container (SIGKILL); idempotent. */
+    void kill();
 
     @Override
     void close();

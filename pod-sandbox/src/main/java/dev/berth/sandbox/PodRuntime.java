@@ -201,9 +201,15 @@ public final class PodRuntime implements SandboxRuntime {
 
     /** Connects to the container's attach socket; see {@link SandboxRuntime#attach}. */
     public ExecProcess attach(String id) {
-        locks.with(id, () -> ContainerOps.requireRunning(containerOps.refresh(containerOps.get(id))));
+        ContainerRecord container = locks.with(id,
+                () -> ContainerOps.requireRunning(containerOps.refresh(containerOps.get(id))));
+        ContainerConfig config = container.parsedConfig();
+        Path bundle = Path.of(container.bundle());
+        AttachedProcess.TerminalResizer resizer = config.getTty()
+                ? (width, height) -> env.oci().resizeTerminal(id, bundle, width, height) : null;
         try {
-            return AttachedProcess.connect(env.oci().attachSocket(id));
+            return AttachedProcess.connect(env.oci().attachSocket(id), config.getStdinOnce() && !config.getTty(),
+                    resizer);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

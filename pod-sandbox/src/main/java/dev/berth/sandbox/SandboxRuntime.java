@@ -118,9 +118,10 @@ public interface SandboxRuntime extends AutoCloseable {
     /**
      * Attaches to a running container's main process through its monitor: the result's stdout and stderr carry
      * what the container writes from now on (both on stdout with a terminal), its stdin reaches the container's
-     * input when it was created with stdin (closing it closes that input for a stdin_once container), and
-     * {@link ExecProcess#waitFor()} returns 0 once the container exits; {@link ExecProcess#kill()} detaches.
-     * The caller must close the result. NOT_FOUND for an unknown container, FAILED_PRECONDITION unless running.
+     * input when it was created with stdin, {@link ExecProcess#resize} sets the size of the container's terminal,
+     * and {@link ExecProcess#waitFor()} returns 0 once the container exits; {@link ExecProcess#kill()} detaches.
+     * Closing stdin closes the container's input for a stdin_once container without a terminal (output still
+     * comes until it exits) and detaches from any other, as containerd does. The caller must close the result. NOT_FOUND for an unknown container, FAILED_PRECONDITION unless running.
      */
     ExecProcess attach(String id);
 

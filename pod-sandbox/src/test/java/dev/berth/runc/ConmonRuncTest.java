@@ -1,6 +1,7 @@
 package dev.berth.runc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.berth.host.Captured;
 import dev.berth.host.CommandResult;
@@ -10,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ConmonRuncTest {
 
@@ -95,6 +97,18 @@ class ConmonRuncTest {
                 + " --runtime-arg --root=/run/b/runc --runtime-arg --log-format=json -b /b/exec-1 -p /b/exec-1/pid"
                 + " -l none --full-attach");
         assertThat(argv).as("the exit dir is the containers'").doesNotContain("--exit-dir", "/run/b/exits");
+    }
+
+    @Test
+    void resizeMessage_isConmonsWindowResizeLine_heightFirst() {
+        assertThat(ConmonRunc.resizeMessage(123, 45)).isEqualTo("1 45 123\n");
+    }
+
+    @Test
+    void resizeTerminal_monitorNotRunning_refusedWithoutTouchingTheFifo(@TempDir Path bundle) {
+        assertThatThrownBy(() -> runtime.resizeTerminal("c1", bundle, 80, 24))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("monitor of container c1");
+        assertThat(bundle.resolve("ctl")).doesNotExist();
     }
 
     @Test

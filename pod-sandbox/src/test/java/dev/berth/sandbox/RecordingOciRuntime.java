@@ -106,6 +106,11 @@ final class RecordingOciRuntime implements OciRuntime {
     }
 
     @Override
+    public synchronized void resizeTerminal(String id, Path bundle, int width, int height) {
+        record("resize " + id + " " + width + "x" + height);
+    }
+
+    @Override
     public synchronized void delete(String id) {
         record("delete " + id);
         status.remove(id);

@@ -7,9 +7,9 @@ import dev.berth.host.Json;
 import java.nio.charset.StandardCharsets;
 
 /**
- * What the server writes on the error stream when a command ends: on v4 a Kubernetes {@code Status} object
- * as JSON (kubectl and crictl read the exit code from its causes), on earlier versions only the message of
- * a failure, and nothing for success. Immutable.
+ * What the server writes on the error stream when a command ends: on v4 and v5 a Kubernetes {@code Status}
+ * object as JSON (kubectl and crictl read the exit code from its causes), on earlier versions only the message
+ * of a failure, and nothing for success. Immutable.
  *
  * @param exitCode the command's exit code, or -1 when it could not be run
  * @param error why it could not be run, or null
@@ -32,7 +32,7 @@ record ExecStatus(int exitCode, String error) {
 
     /** The bytes to write on the error stream for {@code protocol}; empty means write nothing. */
     byte[] encode(String protocol, String command) {
-        if (!protocol.equals(Protocols.V4)) {
+        if (!Protocols.reportsStatusObject(protocol)) {
             return success() ? new byte[0] : message(command).getBytes(StandardCharsets.UTF_8);
         }
         ObjectNode status = JSON.createObjectNode();

@@ -9,26 +9,38 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntConsumer;
 
 /**
  * One stream the client opened on a SPDY connection: its headers (names in lower case), what the client sent
- * on it, and a way to send data back and half-close it. Thread-safe: writes may come from any thread.
+ * on it, and a way to send data back and half-close it. What the client sends is reported as consumed once
+ * read (or at once, for a stream nobody reads), so that the connection grants the client more window; what is
+ * sent back waits for the client's window. Thread-safe: writes may come from any thread.
  */
-final class SpdyStream {
+final class SpdyStream implements SessionStream {
 
     private final int id;
     private final Map<String, String> headers;
     private final Channel channel;
-    private final ChunkPipe in = new ChunkPipe();
+    private final SpdyFlowControl flow;
+    private final IntConsumer consumed;
+    private final ChunkPipe pipe = new ChunkPipe();
+    private final InputStream in = new Input();
     private final AtomicBoolean writeClosed = new AtomicBoolean();
+    private final AtomicBoolean inputEnded = new AtomicBoolean();
     private final OutputStream out = new Output();
+    private volatile boolean discarding;
 
-    SpdyStream(int id, Map<String, String> headers, Channel channel) {
+    /** {@code consumed} is told how many bytes of the client's data the session read. */
+    SpdyStream(int id, Map<String, String> headers, Channel channel, SpdyFlowControl flow, IntConsumer consumed) {
         this.id = id;
         this.headers = Map.copyOf(headers);
         this.channel = channel;
+        this.flow = flow;
+        this.consumed = consumed;
     }
 
     int id() {
@@ -37,29 +49,47 @@ final class SpdyStream {
 
     /** The header's value, or "" when the client did not send it. */
     String header(String name) {
-        return headers.getOrDefault(name.toLowerCase(java.util.Locale.ROOT), "");
+        return headers.getOrDefault(name.toLowerCase(Locale.ROOT), "");
     }
 
     String type() {
         return header(SpdyConnection.STREAM_TYPE);
     }
 
-    /** What the client sends; ends when it half-closes the stream or the connection goes. */
-    InputStream in() {
+    @Override
+    public InputStream in() {
         return in;
     }
 
-    ChunkPipe pipe() {
-        return in;
-    }
-
-    /** Sends data to the client; closing it half-closes the stream from this side. */
-    OutputStream out() {
+    @Override
+    public OutputStream out() {
         return out;
     }
 
+    /** Data the client sent on the stream; called on the event loop. */
+    void receive(byte[] data) {
+        if (discarding || inputEnded.get()) {
+            consumed.accept(data.length);
+        } else {
+            pipe.offer(data);
+        }
+    }
+
+    /** The client half-closed the stream, or it is gone; idempotent. */
+    void endInput() {
+        if (inputEnded.compareAndSet(false, true)) {
+            pipe.end();
+        }
+    }
+
+    /** Nobody will read the stream: what the client sends on it is dropped as it comes. */
+    void discard() {
+        discarding = true;
+    }
+
     /** Half-closes the stream from this side (an empty data frame with FIN); idempotent. */
-    void closeWrite() {
+    @Override
+    public void closeWrite() {
         if (writeClosed.compareAndSet(false, true) && channel.isActive()) {
             channel.writeAndFlush(new DefaultSpdyDataFrame(id).setLast(true));
         }
@@ -70,6 +100,23 @@ final class SpdyStream {
         writeClosed.set(true);
     }
 
+    private final class Input extends InputStream {
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = pipe.read(b, off, len);
+            if (n > 0) {
+                consumed.accept(n);
+            }
+            return n;
+        }
+    }
+
     private final class Output extends OutputStream {
         @Override
         public void write(int b) throws IOException {
@@ -78,24 +125,26 @@ final class SpdyStream {
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
-            if (writeClosed.get() || !channel.isActive()) {
-                throw new IOException("stream " + id + " is closed");
-            }
-            if (len == 0) {
-                return;
-            }
-            ChannelFuture written = channel.writeAndFlush(
-                    new DefaultSpdyDataFrame(id, Unpooled.copiedBuffer(b, off, len)));
-            // Without a flow-control window from the client, the socket's writability is the back-pressure.
-            if (!channel.isWritable()) {
-                try {
-                    written.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new InterruptedIOException();
+            while (len > 0) {
+                if (writeClosed.get() || !channel.isActive()) {
+                    throw new IOException("stream " + id + " is closed");
                 }
-                if (!written.isSuccess()) {
-                    throw new IOException("stream " + id + ": write failed", written.cause());
+                int n = flow.acquire(id, len);
+                ChannelFuture written = channel.writeAndFlush(
+                        new DefaultSpdyDataFrame(id, Unpooled.copiedBuffer(b, off, n)));
+                off += n;
+                len -= n;
+                // Besides the client's window, the socket's writability keeps this side from queueing without end.
+                if (!channel.isWritable()) {
+                    try {
+                        written.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new InterruptedIOException();
+                    }
+                    if (!written.isSuccess()) {
+                        throw new IOException("stream " + id + ": write failed", written.cause());
+                    }
                 }
             }
         }

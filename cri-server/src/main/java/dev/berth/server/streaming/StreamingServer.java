@@ -6,7 +6,6 @@ import dev.berth.cri.v1.PortForwardRequest;
 import dev.berth.sandbox.SandboxRuntime;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -23,8 +22,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The streaming server of exec, attach and port-forward, as kubelet's CRI streaming server defines it: the
  * RPCs get a one-time URL ({@code http://<address>/<kind>/<token>}, valid for a minute, usable once), and the
- * client connects there and upgrades to SPDY/3.1 to carry the command's streams. Only loopback addresses
- * should be configured: the URLs are the only access control.
+ * client connects there and upgrades to SPDY/3.1 or to WebSocket (the channel protocols) to carry the
+ * command's streams. Only loopback addresses should be configured: the URLs are the only access control.
  *
  * <p>Thread-safe. {@link #start()} once before handing out URLs; {@link #close()} stops serving (sessions
  * running then are cut off).
@@ -68,7 +67,7 @@ public final class StreamingServer implements StreamUrls, AutoCloseable {
                             ch.pipeline()
                                     .addLast(UpgradeHandler.CODEC, new HttpServerCodec())
                                     .addLast(UpgradeHandler.AGGREGATOR, new HttpObjectAggregator(64 * 1024))
-                                    .addLast(UpgradeHandler.NAME, new UpgradeHandler(tokens, StreamingServer.this::session));
+                                    .addLast(UpgradeHandler.NAME, new UpgradeHandler(tokens, new Sessions()));
                         }
                     })
                     .bind(host, requestedPort).sync().channel();
@@ -88,22 +87,45 @@ public final class StreamingServer implements StreamUrls, AutoCloseable {
         return ((InetSocketAddress) server.localAddress()).getPort();
     }
 
-    private SpdyConnection.Session session(ChannelHandlerContext ctx, UpgradeHandler.Negotiated negotiated) {
-        return switch (negotiated.request()) {
-            case Pending.Exec exec -> new ExecSession(ctx.channel(), negotiated.protocol(),
-                    ExecSession.expectedStreams(negotiated.protocol(), exec.tty(), exec.stdin(), exec.stdout(),
-                            exec.stderr()),
-                    exec.command().toString(),
-                    () -> runtime.startExec(exec.containerId(), exec.command(), exec.tty()),
-                    STREAM_CREATION_TIMEOUT);
-            case Pending.Attach attach -> new ExecSession(ctx.channel(), negotiated.protocol(),
-                    ExecSession.expectedStreams(negotiated.protocol(), attach.tty(), attach.stdin(), attach.stdout(),
-                            attach.stderr()),
-                    "attach " + attach.containerId(),
-                    () -> runtime.attach(attach.containerId()), STREAM_CREATION_TIMEOUT);
-            case Pending.PortForward forward -> new PortForwardSession(forward.sandboxId(),
-                    port -> runtime.portForward(forward.sandboxId(), port));
+    /** Makes the sessions of redeemed requests, for either transport. */
+    private final class Sessions implements UpgradeHandler.Sessions {
+        @Override
+        public SpdyConnection.Session spdy(Channel channel, Pending request, String protocol) {
+            return switch (request) {
+                case Pending.Exec exec -> new ExecSession(channel, ExecSession.expectedStreams(protocol, exec.tty(),
+                        exec.stdin(), exec.stdout(), exec.stderr()), command(request, protocol),
+                        STREAM_CREATION_TIMEOUT);
+                case Pending.Attach attach -> new ExecSession(channel, ExecSession.expectedStreams(protocol,
+                        attach.tty(), attach.stdin(), attach.stdout(), attach.stderr()), command(request, protocol),
+                        STREAM_CREATION_TIMEOUT);
+                case Pending.PortForward forward -> new PortForwardSession(forwarder(forward));
+            };
+        }
+
+        @Override
+        public WebSocketConnection.Session webSocket(Channel channel, Pending request, String protocol) {
+            return switch (request) {
+                case Pending.Exec exec -> new WebSocketExec(command(request, protocol), exec.tty(), exec.stdin(),
+                        exec.stdout(), exec.stderr());
+                case Pending.Attach attach -> new WebSocketExec(command(request, protocol), attach.tty(),
+                        attach.stdin(), attach.stdout(), attach.stderr());
+                case Pending.PortForward forward -> new WebSocketPortForward(forwarder(forward), forward.ports());
+            };
+        }
+    }
+
+    private RemoteCommand command(Pending request, String protocol) {
+        return switch (request) {
+            case Pending.Exec exec -> new RemoteCommand(protocol, exec.command().toString(), false,
+                    () -> runtime.startExec(exec.containerId(), exec.command(), exec.tty()));
+            case Pending.Attach attach -> new RemoteCommand(protocol, "attach " + attach.containerId(), true,
+                    () -> runtime.attach(attach.containerId()));
+            case Pending.PortForward forward -> throw new IllegalArgumentException("not a command: " + forward);
         };
+    }
+
+    private PortForwarder forwarder(Pending.PortForward forward) {
+        return new PortForwarder(forward.sandboxId(), port -> runtime.portForward(forward.sandboxId(), port));
     }
 
     @Override

@@ -14,8 +14,8 @@ import java.util.function.Function;
 
 /**
  * An {@link ExecProcess} that runs no program: once its stdin is closed, a script turns what was written to
- * it into the exit code and output, which its stdout and stderr then deliver. {@link #kill()} ends it with 137.
- * Thread-safe.
+ * it into the exit code and output, which its stdout and stderr then deliver. {@link #kill()} ends it with 137;
+ * terminal sizes it is given are recorded. Thread-safe.
  */
 public final class ScriptedExecProcess implements ExecProcess {
 
@@ -84,6 +84,17 @@ public final class ScriptedExecProcess implements ExecProcess {
         return !result.isDone();
     }
 
+    /** Records the size as "WIDTHxHEIGHT". */
+    @Override
+    public void resize(int width, int height) {
+        resizes.add(width + "x" + height);
+    }
+
+    /** The sizes {@link #resize} was given, in order. */
+    public List<String> resizes() {
+        return List.copyOf(resizes);
+    }
+
     @Override
     public void kill() {
         result.complete(new ExecResult(137, new byte[0], new byte[0]));
@@ -97,16 +108,6 @@ public final class ScriptedExecProcess implements ExecProcess {
 
     public boolean closed() {
         return closed;
-    }
-
-    @Override
-    public void resize(int width, int height) {
-        resizes.add(width + "x" + height);
-    }
-
-    /** The terminal sizes set so far, as "80x24". */
-    public List<String> resizes() {
-        return List.copyOf(resizes);
     }
 
     private final class Deferred extends InputStream {

@@ -30,6 +30,14 @@ class ExecStatusTest {
     }
 
     @Test
+    void encode_webSocketV4BaseAndV5_statusObjectAsOnV4() {
+        byte[] v4 = ExecStatus.exited(3).encode(Protocols.V4, "[false]");
+        assertThat(ExecStatus.exited(3).encode(Protocols.WS_V4_BASE64, "[false]")).isEqualTo(v4);
+        assertThat(ExecStatus.exited(3).encode(Protocols.WS_V5, "[false]")).isEqualTo(v4);
+        assertThat(ExecStatus.exited(0).encode(Protocols.WS_BASE64, "[true]")).as("base64 v1").isEmpty();
+    }
+
+    @Test
     void encode_olderProtocols_plainMessageOrNothing() {
         assertThat(ExecStatus.exited(0).encode(Protocols.V3, "[true]")).isEmpty();
         assertThat(text(ExecStatus.exited(2).encode(Protocols.V1, "[false]")))

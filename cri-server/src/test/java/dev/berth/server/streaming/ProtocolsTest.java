@@ -30,6 +30,24 @@ class ProtocolsTest {
     }
 
     @Test
+    void negotiate_webSocketClientNamingNone_getsTheUnnamedBinaryProtocol() {
+        assertThat(Protocols.negotiate(List.of(), Protocols.WEBSOCKET_REMOTE_COMMAND)).contains("");
+        assertThat(Protocols.negotiate(List.of(), Protocols.WEBSOCKET_PORT_FORWARD)).contains("");
+        assertThat(Protocols.negotiate(List.of("v4.base64.channel.k8s.io, v4.channel.k8s.io"),
+                Protocols.WEBSOCKET_REMOTE_COMMAND)).contains("v4.base64.channel.k8s.io");
+        assertThat(Protocols.negotiate(List.of("v5.channel.k8s.io"), Protocols.WEBSOCKET_PORT_FORWARD))
+                .as("port forwarding has no v5").isEmpty();
+    }
+
+    @Test
+    void reportsStatusObject_v4AndV5Only() {
+        assertThat(List.of(Protocols.V4, Protocols.WS_V4_BASE64, Protocols.WS_V5))
+                .allMatch(Protocols::reportsStatusObject);
+        assertThat(List.of(Protocols.V3, Protocols.V2, Protocols.V1, Protocols.WS_BASE64, Protocols.WS_NONE))
+                .noneMatch(Protocols::reportsStatusObject);
+    }
+
+    @Test
     void expectedStreams_followRequestAndProtocol() {
         assertThat(ExecSession.expectedStreams(Protocols.V4, false, false, true, true))
                 .isEqualTo(Set.of("error", "stdout", "stderr"));

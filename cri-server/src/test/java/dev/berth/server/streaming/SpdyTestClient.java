@@ -22,6 +22,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.spdy.DefaultSpdyDataFrame;
 import io.netty.handler.codec.spdy.DefaultSpdyPingFrame;
 import io.netty.handler.codec.spdy.DefaultSpdySynStreamFrame;
+import io.netty.handler.codec.spdy.DefaultSpdyWindowUpdateFrame;
 import io.netty.handler.codec.spdy.SpdyDataFrame;
 import io.netty.handler.codec.spdy.SpdyFrameCodec;
 import io.netty.handler.codec.spdy.SpdyGoAwayFrame;
@@ -29,6 +30,7 @@ import io.netty.handler.codec.spdy.SpdyPingFrame;
 import io.netty.handler.codec.spdy.SpdyRstStreamFrame;
 import io.netty.handler.codec.spdy.SpdySynReplyFrame;
 import io.netty.handler.codec.spdy.SpdyVersion;
+import io.netty.handler.codec.spdy.SpdyWindowUpdateFrame;
 import io.netty.util.ReferenceCountUtil;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
@@ -44,11 +46,18 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A small blocking SPDY/3.1 client of the streaming server for tests, doing what kubectl's and crictl's
  * remote-command client does: an HTTP upgrade with protocol negotiation, then streams opened with a
- * {@code streamtype} header. Not thread-safe, except that streams collect data on the event loop.
+ * {@code streamtype} header. Like Go's spdystream it ignores flow control, unless connected
+ * {@link #connectWithFlowControl with flow control}: then it sends no more than the server granted, grants
+ * the server window as it receives (as Netty's SPDY session handler does), and counts every frame the server
+ * sent beyond its window. It tells whether the connection ended with an orderly end of stream or a reset.
+ * Not thread-safe, except that streams collect data on the event loop.
  */
 public final class SpdyTestClient implements AutoCloseable {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    /** SPDY/3.1's initial window of a stream and of the session. */
+    private static final int WINDOW = 64 * 1024;
+    private static final int FRAME = 16 * 1024;
 
     /** The answer to the upgrade request: 101 with the negotiated protocol, or an error with its body. */
     public record Upgrade(int status, String protocol, List<String> accepted, String body) {
@@ -60,6 +69,16 @@ public final class SpdyTestClient implements AutoCloseable {
     private final CompletableFuture<FullHttpResponse> response = new CompletableFuture<>();
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private final CompletableFuture<Integer> pong = new CompletableFuture<>();
+    private final Object windows = new Object();
+    private boolean flowControl;
+    private long sessionSendWindow = WINDOW;
+    private long sessionReceiveWindow = WINDOW;
+    private int windowViolations;
+    private int grantsReceived;
+    private boolean holdingGrants;
+    private int serverPings;
+    private final List<Integer> heldPings = new java.util.ArrayList<>();
+    private volatile Throwable failure;
     private Channel channel;
     private Upgrade upgrade;
 
@@ -71,6 +90,14 @@ public final class SpdyTestClient implements AutoCloseable {
     public static SpdyTestClient connect(String url, List<String> protocols, String upgradeTo) throws Exception {
         SpdyTestClient client = new SpdyTestClient();
         client.start(URI.create(url), protocols, upgradeTo);
+        return client;
+    }
+
+    /** Connects as {@link #connect(String, List)}, as a client that keeps SPDY/3.1's flow-control windows. */
+    public static SpdyTestClient connectWithFlowControl(String url, List<String> protocols) throws Exception {
+        SpdyTestClient client = new SpdyTestClient();
+        client.flowControl = true;
+        client.start(URI.create(url), protocols, "SPDY/3.1");
         return client;
     }
 
@@ -155,6 +182,125 @@ public final class SpdyTestClient implements AutoCloseable {
         return channel.isActive();
     }
 
+    /** The error the connection ended with (a reset shows as "Connection reset by peer"), or null. */
+    public Throwable failure() {
+        return failure;
+    }
+
+    /** How many data frames the server sent beyond the window this client had granted. */
+    public int windowViolations() {
+        synchronized (windows) {
+            return windowViolations;
+        }
+    }
+
+    /** How many WINDOW_UPDATE frames the server sent. */
+    public int grantsReceived() {
+        synchronized (windows) {
+            return grantsReceived;
+        }
+    }
+
+    /** Takes up to {@code wanted} bytes of the stream's and the session's send windows, waiting for a grant. */
+    private int acquire(Stream stream, int wanted) throws InterruptedException {
+        synchronized (windows) {
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            while (Math.min(stream.sendWindow, sessionSendWindow) <= 0) {
+                if (System.nanoTime() > deadline || !channel.isActive()) {
+                    throw new IllegalStateException("the server granted no window for stream " + stream.id);
+                }
+                windows.wait(100);
+            }
+            int n = (int) Math.min(wanted, Math.min(stream.sendWindow, sessionSendWindow));
+            stream.sendWindow -= n;
+            sessionSendWindow -= n;
+            return n;
+        }
+    }
+
+    /** Counts {@code n} received bytes against the windows this client granted, granting more at half. */
+    private void received(ChannelHandlerContext ctx, Stream stream, int n) {
+        synchronized (windows) {
+            stream.receiveWindow -= n;
+            sessionReceiveWindow -= n;
+            if (stream.receiveWindow < 0 || sessionReceiveWindow < 0) {
+                windowViolations++;
+            }
+            if (!holdingGrants) {
+                grant(ctx, stream, WINDOW / 2);
+            }
+        }
+    }
+
+    /** Grants the server its windows back once no more than {@code remaining} bytes are left of them. */
+    private void grant(ChannelHandlerContext ctx, Stream stream, int remaining) {
+        if (stream.receiveWindow <= remaining) {
+            ctx.writeAndFlush(new DefaultSpdyWindowUpdateFrame(stream.id, (int) (WINDOW - stream.receiveWindow)));
+            stream.receiveWindow = WINDOW;
+        }
+        if (sessionReceiveWindow <= remaining) {
+            ctx.writeAndFlush(new DefaultSpdyWindowUpdateFrame(0, (int) (WINDOW - sessionReceiveWindow)));
+            sessionReceiveWindow = WINDOW;
+        }
+    }
+
+    /**
+     * Grants the server nothing more until {@link #releaseGrants()}, and answers its pings only then: a client
+     * whose reader has stopped, which a server keeping the windows must wait for.
+     */
+    public void holdGrants() {
+        synchronized (windows) {
+            holdingGrants = true;
+        }
+    }
+
+    /** Grants the server everything received so far, then answers the pings held back. */
+    public void releaseGrants() throws Exception {
+        channel.eventLoop().submit(() -> {
+            synchronized (windows) {
+                holdingGrants = false;
+                ChannelHandlerContext ctx = channel.pipeline().context(Frames.class);
+                streams.values().forEach(s -> grant(ctx, s, WINDOW - 1));
+                heldPings.forEach(id -> ctx.writeAndFlush(new DefaultSpdyPingFrame(id)));
+                heldPings.clear();
+            }
+        }).sync();
+    }
+
+    /** How many pings the server sent (it probes a client that has granted nothing when its window is used up). */
+    public int serverPings() {
+        synchronized (windows) {
+            return serverPings;
+        }
+    }
+
+    private void serverPing(ChannelHandlerContext ctx, int id) {
+        synchronized (windows) {
+            serverPings++;
+            if (holdingGrants) {
+                heldPings.add(id);
+            } else {
+                ctx.writeAndFlush(new DefaultSpdyPingFrame(id));
+            }
+            windows.notifyAll();
+        }
+    }
+
+    private void granted(int streamId, int delta) {
+        synchronized (windows) {
+            grantsReceived++;
+            if (streamId == 0) {
+                sessionSendWindow += delta;
+            } else {
+                Stream s = streams.get(streamId);
+                if (s != null) {
+                    s.sendWindow += delta;
+                }
+            }
+            windows.notifyAll();
+        }
+    }
+
     @Override
     public void close() {
         if (channel != null) {
@@ -170,6 +316,8 @@ public final class SpdyTestClient implements AutoCloseable {
         private final CompletableFuture<byte[]> done = new CompletableFuture<>();
         private final ByteArrayOutputStream received = new ByteArrayOutputStream();
         private volatile int replyHeaders;
+        private long sendWindow = WINDOW;
+        private long receiveWindow = WINDOW;
 
         private Stream(int id) {
             this.id = id;
@@ -186,8 +334,25 @@ public final class SpdyTestClient implements AutoCloseable {
         }
 
         public void write(String text) throws Exception {
-            channel.writeAndFlush(new DefaultSpdyDataFrame(id,
-                    Unpooled.copiedBuffer(text, StandardCharsets.UTF_8))).sync();
+            write(text.getBytes(StandardCharsets.UTF_8));
+        }
+
+        /** Sends {@code data} in frames of at most 16 KiB, within the server's windows when keeping them. */
+        public void write(byte[] data) throws Exception {
+            int off = 0;
+            while (off < data.length) {
+                int n = Math.min(FRAME, data.length - off);
+                if (flowControl) {
+                    n = acquire(this, n);
+                }
+                channel.writeAndFlush(new DefaultSpdyDataFrame(id, Unpooled.copiedBuffer(data, off, n))).sync();
+                off += n;
+            }
+        }
+
+        /** What the server sent on this stream so far, as bytes. */
+        public synchronized byte[] receivedBytes() {
+            return received.toByteArray();
         }
 
         public void closeWrite() throws Exception {
@@ -196,7 +361,11 @@ public final class SpdyTestClient implements AutoCloseable {
 
         /** Everything the server sent, once it half-closed the stream (or the connection). */
         public String readAll() throws Exception {
-            return new String(done.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS), StandardCharsets.UTF_8);
+            return new String(readAllBytes(), StandardCharsets.UTF_8);
+        }
+
+        public byte[] readAllBytes() throws Exception {
+            return done.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         }
 
         private synchronized void finish() {
@@ -216,8 +385,12 @@ public final class SpdyTestClient implements AutoCloseable {
                     }
                     case SpdyDataFrame data -> {
                         Stream s = streams.get(data.streamId());
+                        int length = data.content().readableBytes();
+                        if (flowControl && length > 0) {
+                            received(ctx, s, length);
+                        }
                         synchronized (s) {
-                            data.content().readBytes(s.received, data.content().readableBytes());
+                            data.content().readBytes(s.received, length);
                         }
                         if (data.isLast()) {
                             s.finish();
@@ -228,7 +401,10 @@ public final class SpdyTestClient implements AutoCloseable {
                         s.replied.completeExceptionally(new IllegalStateException("reset: " + rst.status()));
                         s.finish();
                     }
+                    // The server's own pings (even ids) are echoed, as a SPDY endpoint must.
+                    case SpdyPingFrame ping when (ping.id() & 1) == 0 -> serverPing(ctx, ping.id());
                     case SpdyPingFrame ping -> pong.complete(ping.id());
+                    case SpdyWindowUpdateFrame update -> granted(update.streamId(), update.deltaWindowSize());
                     case SpdyGoAwayFrame goAway -> { }
                     default -> { }
                 }
@@ -240,7 +416,16 @@ public final class SpdyTestClient implements AutoCloseable {
         }
 
         @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            failure = cause;
+            ctx.close();
+        }
+
+        @Override
         public void channelInactive(ChannelHandlerContext ctx) {
+            synchronized (windows) {
+                windows.notifyAll();
+            }
             streams.values().forEach(s -> {
                 s.replied.completeExceptionally(new IllegalStateException("connection closed"));
                 s.finish();

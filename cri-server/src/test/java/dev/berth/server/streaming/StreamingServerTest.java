@@ -2,6 +2,11 @@ package dev.berth.server.streaming;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+
 import dev.berth.cri.v1.ExecRequest;
 import dev.berth.sandbox.ContainerState;
 import dev.berth.sandbox.ExecResult;
@@ -15,6 +20,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /** The streaming server on loopback with a fake runtime, driven by a SPDY client as kubectl's would. */
 class StreamingServerTest {
@@ -143,13 +149,121 @@ class StreamingServerTest {
     }
 
     @Test
-    void connect_webSocketUpgrade_isBadRequestAndKeepsToken() throws Exception {
+    void connect_webSocketOfAnotherVersion_isRefusedAndKeepsToken() throws Exception {
         String url = execUrl(false);
+        // This client sends no Sec-WebSocket-Version, as a pre-RFC 6455 WebSocket client would.
         try (SpdyTestClient client = SpdyTestClient.connect(url, List.of(Protocols.V4), "websocket")) {
-            assertThat(client.upgrade().status()).isEqualTo(400);
+            assertThat(client.upgrade().status()).isEqualTo(426);
         }
         try (SpdyTestClient client = SpdyTestClient.connect(url, List.of(Protocols.V4))) {
             assertThat(client.upgrade().status()).as("the token still works over SPDY").isEqualTo(101);
+        }
+    }
+
+    @Test
+    void connect_neitherSpdyNorWebSocket_isBadRequest_loggedAtInfoWithTheReason() throws Exception {
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        logged.start();
+        Logger logger = (Logger) LoggerFactory.getLogger(UpgradeHandler.class);
+        logger.addAppender(logged);
+        try (SpdyTestClient client = SpdyTestClient.connect(execUrl(false), List.of(Protocols.V4), "h2c")) {
+            assertThat(client.upgrade().status()).isEqualTo(400);
+            assertThat(client.upgrade().body()).contains("SPDY/3.1 or websocket");
+        } finally {
+            logger.detachAppender(logged);
+        }
+        assertThat(logged.list).singleElement().satisfies(e -> {
+            assertThat(e.getLevel()).isEqualTo(Level.INFO);
+            assertThat(e.getFormattedMessage()).contains("refused a exec streaming connection", "400",
+                    "it asked for \"h2c\"").doesNotContain("/exec/");
+        });
+    }
+
+    @Test
+    void exec_clientKeepingFlowControl_megabytesBothWaysWithinWindows() throws Exception {
+        // Only stdout carries data, so that one writer uses up the session's window.
+        runtime.execStarts(command -> new ScriptedExecProcess(in -> new ExecResult(3,
+                ("out:" + new String(in, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8), new byte[0])));
+        byte[] input = asciiInput(1);
+        try (SpdyTestClient client = SpdyTestClient.connectWithFlowControl(execUrl(true), List.of(Protocols.V4))) {
+            var error = client.open("error");
+            var stdin = client.open("stdin");
+            var stdout = client.open("stdout");
+            var stderr = client.open("stderr");
+            client.holdGrants();
+            // Beyond the first 64 KiB the client waits for the server's grants, which come as the command reads.
+            stdin.write(input);
+            stdin.closeWrite();
+
+            // The server sends a window's worth, then waits; having been granted nothing, the client is probed.
+            PollUntil.isTrue(() -> client.serverPings() == 1);
+            assertThat(stdout.receivedBytes()).as("what the server sent before it waited").hasSize(64 * 1024);
+            client.releaseGrants();
+
+            assertThat(sha256(stdout.readAllBytes())).isEqualTo(sha256("out:", input));
+            assertThat(stderr.readAll()).isEmpty();
+            assertThat(error.readAll()).contains("\"message\":\"3\"");
+            assertThat(client.windowViolations()).as("frames beyond the client's window").isZero();
+            assertThat(client.grantsReceived()).as("the server granted its windows").isPositive();
+            client.awaitClosed();
+            assertThat(client.failure()).isNull();
+        }
+    }
+
+    @Test
+    void exec_clientIgnoringFlowControl_likeSpdystream_megabytesBothWays() throws Exception {
+        byte[] input = asciiInput(2);
+        try (SpdyTestClient client = SpdyTestClient.connect(execUrl(true), List.of(Protocols.V4))) {
+            var error = client.open("error");
+            var stdin = client.open("stdin");
+            var stdout = client.open("stdout");
+            client.open("stderr");
+            stdin.write(input);
+            stdin.closeWrite();
+
+            assertThat(sha256(stdout.readAllBytes())).isEqualTo(sha256("out:", input));
+            assertThat(error.readAll()).contains("\"message\":\"3\"");
+        }
+    }
+
+    /** 3 MiB of printable text (the fake command reads its input as UTF-8). */
+    private static byte[] asciiInput(long seed) {
+        byte[] random = new byte[(3 << 20) / 4 * 3];
+        new java.util.Random(seed).nextBytes(random);
+        return java.util.Base64.getEncoder().encode(random);
+    }
+
+    private static String sha256(byte[] data) throws Exception {
+        return sha256("", data);
+    }
+
+    private static String sha256(String prefix, byte[] data) throws Exception {
+        var digest = java.security.MessageDigest.getInstance("SHA-256");
+        digest.update(prefix.getBytes(StandardCharsets.UTF_8));
+        return java.util.HexFormat.of().formatHex(digest.digest(data));
+    }
+
+    @Test
+    void exec_clientKeepsSendingAsTheCommandEnds_connectionEndsWithoutReset() throws Exception {
+        runtime.execStarts(command -> ScriptedExecProcess.exited(new ExecResult(0, new byte[0], new byte[0])));
+        String chunk = "x".repeat(16 * 1024);
+        for (int session = 0; session < 20; session++) {
+            try (SpdyTestClient client = SpdyTestClient.connect(execUrl(true), List.of(Protocols.V4))) {
+                client.open("error");
+                var stdin = client.open("stdin");
+                client.open("stdout");
+                client.open("stderr");
+                // Until the server's end of stream: input it no longer reads meets its close.
+                while (client.isOpen()) {
+                    try {
+                        stdin.write(chunk);
+                    } catch (Exception e) {
+                        break;
+                    }
+                }
+                client.awaitClosed();
+                assertThat(client.failure()).withFailMessage("session %d ended with %s", session, client.failure()).isNull();
+            }
         }
     }
 
