@@ -91,7 +91,16 @@ public final class WebSocketTestClient implements AutoCloseable {
                     }
                 })
                 .connect(url.getHost(), url.getPort()).sync().channel();
-        handshaker.handshake(channel).sync();
+        // A server that refuses the upgrade may answer and close before the request's write is reported done;
+        // then the pipeline is gone and the handshake future fails although the answer came: the answer counts.
+        var handshake = handshaker.handshake(channel).await();
+        if (!handshake.isSuccess() && !upgrade.isDone()) {
+            try {
+                upgrade.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new java.io.IOException("WebSocket handshake failed", handshake.cause());
+            }
+        }
         upgrade.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     }
 
