@@ -24,11 +24,16 @@ mv "$prefix.new" "$prefix"
 cat > /usr/local/bin/berth <<LAUNCHER
 #!/bin/sh
 # Starts Berth on the JDK found at install time (a JDK 21 or newer).
-# JVM options come from $prefix/jvm.options; BERTH_JAVA_OPTS adds to them.
-exec "\${BERTH_JAVA:-$JDK/bin/java}" \$(grep -v '^#' "$prefix/jvm.options") \${BERTH_JAVA_OPTS:-} \\
+# JVM options come from $prefix/jvm.options; BERTH_JAVA_OPTS adds to them. With an ahead-of-time cache of
+# Berth's classes ($prefix/berth.aot, made at install on a JDK 25 or newer), Berth serves in half the time;
+# the JVM ignores a cache it cannot use (another JDK) and starts as without one.
+aot=""
+[ -f "$prefix/berth.aot" ] && aot="-XX:AOTCache=$prefix/berth.aot"
+exec "\${BERTH_JAVA:-$JDK/bin/java}" \$(grep -v '^#' "$prefix/jvm.options") \$aot \${BERTH_JAVA_OPTS:-} \\
     -cp "$prefix/berth.jar:$prefix/lib/*" dev.berth.server.Main "\$@"
 LAUNCHER
 chmod 755 /usr/local/bin/berth
+train_aot_cache "$JDK" "$prefix"
 
 mkdir -p /etc/berth /etc/crictl.d 2>/dev/null || true
 [ -e /etc/berth/berth.toml ] || cp manifests/config/berth.toml /etc/berth/berth.toml
