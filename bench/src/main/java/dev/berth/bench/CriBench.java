@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -71,8 +73,17 @@ public final class CriBench implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON instead of a table.")
     boolean json;
 
+    /** Netty's warning that unix channels know no SO_KEEPALIVE is noise here; held so that the level sticks. */
+    private static final Logger NETTY_BOOTSTRAP = Logger.getLogger("io.netty.bootstrap.AbstractBootstrap");
+
     public static void main(String[] args) {
-        System.exit(new CommandLine(new CriBench()).execute(args));
+        NETTY_BOOTSTRAP.setLevel(Level.SEVERE);
+        System.exit(new CommandLine(new CriBench())
+                .setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+                    System.err.println("bench: failed: " + e);
+                    return 1;
+                })
+                .execute(args));
     }
 
     @Override
@@ -95,7 +106,7 @@ public final class CriBench implements Callable<Integer> {
                 target.images().pullImage(PullImageRequest.newBuilder()
                         .setImage(ImageSpec.newBuilder().setImage(image)).build());
             }
-            for (Target target : targets) {
+            for (Target target : warmup > 0 ? targets : List.<Target>of()) {
                 for (Workload workload : selected) {
                     workload.run(target, warmup, new Samples(), use -> { });
                 }

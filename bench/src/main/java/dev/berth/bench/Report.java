@@ -21,17 +21,17 @@ final class Report {
     static String table(List<Result> results) {
         StringBuilder out = new StringBuilder();
         boolean ratio = results.size() >= 2;
-        out.append(String.format(Locale.ROOT, "%-30s", "latency, ms"));
+        out.append(String.format(Locale.ROOT, "%-34s", "latency, ms"));
         for (Result result : results) {
-            out.append(String.format(Locale.ROOT, " | %-23s", result.name() + " p50 / p90 / p99"));
+            out.append(String.format(Locale.ROOT, " | %-24s", result.name() + " p50/p90/p99"));
         }
         if (ratio) {
             out.append(String.format(Locale.ROOT, " | %s", results.get(0).name() + "/" + results.get(1).name()
-                    + " p50 / p90 / p99"));
+                    + " p50/p90/p99"));
         }
         out.append('\n');
         for (String operation : operations(results)) {
-            out.append(String.format(Locale.ROOT, "%-30s", operation));
+            out.append(String.format(Locale.ROOT, "%-34s", operation));
             for (Result result : results) {
                 out.append(" |");
                 for (int percentile : PERCENTILES) {
@@ -65,12 +65,12 @@ final class Report {
 
     private static void memoryRow(StringBuilder out, List<Result> results, String label,
             ToLongFunction<MemoryUse> kib) {
-        out.append(String.format(Locale.ROOT, "%-30s", label));
+        out.append(String.format(Locale.ROOT, "%-34s", label));
         List<Double> values = new ArrayList<>();
         for (Result result : results) {
             double value = result.memory() == null ? Double.NaN : kib.applyAsLong(result.memory()) / 1024.0;
             values.add(value);
-            out.append(String.format(Locale.ROOT, " | %23.1f", value));
+            out.append(String.format(Locale.ROOT, " | %24.1f", value));
         }
         if (values.size() >= 2) {
             out.append(String.format(Locale.ROOT, " | %5.2f", values.get(0) / values.get(1)));
