@@ -28,7 +28,8 @@ done
 ensure_packages $BERTH_RUNTIME_PACKAGES docker-registry busybox-static curl
 [ -z "$against" ] || ensure_packages containerd
 
-run_maven -q -DskipTests install -pl cri-server,bench -am
+# Maven writes to standard output, which carries only the results (e.g. --json).
+run_maven -q -DskipTests install -pl cri-server,bench -am >&2
 jdk=$(find_jdk)
 
 work=$(mktemp -d /tmp/berth-bench.XXXXXX)

@@ -74,7 +74,7 @@ public final class CriBench implements Callable<Integer> {
     boolean json;
 
     /** Netty's warning that unix channels know no SO_KEEPALIVE is noise here; held so that the level sticks. */
-    private static final Logger NETTY_BOOTSTRAP = Logger.getLogger("io.netty.bootstrap.AbstractBootstrap");
+    private static final Logger NETTY_BOOTSTRAP = Logger.getLogger("io.netty.bootstrap");
 
     public static void main(String[] args) {
         NETTY_BOOTSTRAP.setLevel(Level.SEVERE);
