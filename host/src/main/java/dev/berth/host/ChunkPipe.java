@@ -4,19 +4,31 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.IntConsumer;
 
 /**
  * Chunks handed over by one thread (an event loop, a socket reader) and read as a blocking stream by another:
  * the writer {@link #offer}s chunks and finally {@link #end}s it. Thread-safe for one writer and one reader.
+ * A pipe may report the bytes its reader took, so that a transport can give the sender more credit.
  */
 public final class ChunkPipe extends InputStream {
 
     private static final byte[] END = new byte[0];
 
     private final LinkedBlockingQueue<byte[]> chunks = new LinkedBlockingQueue<>();
+    private final IntConsumer consumed;
     private byte[] current = new byte[0];
     private int position;
     private boolean ended;
+
+    public ChunkPipe() {
+        this(n -> { });
+    }
+
+    /** A pipe that tells {@code consumed} how many bytes each read took. */
+    public ChunkPipe(IntConsumer consumed) {
+        this.consumed = consumed;
+    }
 
     /** Queues {@code chunk} (not copied: the writer must not change it afterwards). */
     public void offer(byte[] chunk) {
@@ -60,6 +72,7 @@ public final class ChunkPipe extends InputStream {
         int n = Math.min(len, current.length - position);
         System.arraycopy(current, position, b, off, n);
         position += n;
+        consumed.accept(n);
         return n;
     }
 }

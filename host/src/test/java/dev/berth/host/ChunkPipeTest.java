@@ -41,4 +41,18 @@ class ChunkPipeTest {
 
         assertThat(reader.get(10, TimeUnit.SECONDS)).isEqualTo(0xff);
     }
+
+    @Test
+    void read_reportsTheBytesEachReadTook() throws Exception {
+        java.util.List<Integer> taken = new java.util.ArrayList<>();
+        ChunkPipe pipe = new ChunkPipe(taken::add);
+        pipe.offer(new byte[] {1, 2, 3});
+        pipe.end();
+
+        pipe.read(new byte[2], 0, 2);
+        pipe.read();
+        pipe.read();
+
+        assertThat(taken).containsExactly(2, 1);
+    }
 }

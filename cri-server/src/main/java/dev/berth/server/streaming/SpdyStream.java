@@ -27,8 +27,8 @@ final class SpdyStream implements SessionStream {
     private final Channel channel;
     private final SpdyFlowControl flow;
     private final IntConsumer consumed;
-    private final ChunkPipe pipe = new ChunkPipe();
-    private final InputStream in = new Input();
+    /** The client's data; what the session reads of it is reported as consumed. */
+    private final ChunkPipe pipe;
     private final AtomicBoolean writeClosed = new AtomicBoolean();
     private final AtomicBoolean inputEnded = new AtomicBoolean();
     private final OutputStream out = new Output();
@@ -41,6 +41,7 @@ final class SpdyStream implements SessionStream {
         this.channel = channel;
         this.flow = flow;
         this.consumed = consumed;
+        this.pipe = new ChunkPipe(consumed);
     }
 
     int id() {
@@ -58,7 +59,7 @@ final class SpdyStream implements SessionStream {
 
     @Override
     public InputStream in() {
-        return in;
+        return pipe;
     }
 
     @Override
@@ -98,23 +99,6 @@ final class SpdyStream implements SessionStream {
     /** Marks the stream closed for writing without telling the client (it reset the stream). */
     void abortWrite() {
         writeClosed.set(true);
-    }
-
-    private final class Input extends InputStream {
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = pipe.read(b, off, len);
-            if (n > 0) {
-                consumed.accept(n);
-            }
-            return n;
-        }
     }
 
     private final class Output extends OutputStream {

@@ -208,9 +208,9 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter {
     private final class WebSocketChannel implements SessionStream {
         private final int number;
         private final Access access;
-        private final ChunkPipe pipe = new ChunkPipe();
+        private final ChunkPipe pipe = new ChunkPipe(n -> budget.consumed(n));
         private final AtomicBoolean inputEnded = new AtomicBoolean();
-        private final InputStream in = new Input();
+        private final InputStream in = pipe;
         private final OutputStream out = new Output();
         private volatile boolean writeClosed;
 
@@ -275,23 +275,6 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter {
                 if (!written.isSuccess()) {
                     throw new IOException("channel " + number + ": write failed", written.cause());
                 }
-            }
-        }
-
-        private final class Input extends InputStream {
-            @Override
-            public int read() throws IOException {
-                byte[] one = new byte[1];
-                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-            }
-
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                int n = pipe.read(b, off, len);
-                if (n > 0) {
-                    budget.consumed(n);
-                }
-                return n;
             }
         }
 
