@@ -3,14 +3,9 @@ package dev.berth.server.streaming;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.cri.v1.AttachRequest;
-import dev.berth.cri.v1.ExecRequest;
 import dev.berth.cri.v1.PortForwardRequest;
-import dev.berth.sandbox.ContainerState;
 import dev.berth.sandbox.ExecProcess;
 import dev.berth.sandbox.ExecResult;
-import dev.berth.server.fakes.CriConfigs;
-import dev.berth.server.fakes.FakeSandboxRuntime;
-import dev.berth.server.fakes.Fakes;
 import dev.berth.server.fakes.ScriptedExecProcess;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,49 +16,12 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The streaming server on loopback with a fake runtime, driven by a WebSocket client of the channel protocols. */
-class StreamingServerWebSocketTest {
-
-    private static final String POD = "a1".repeat(32);
-    private static final String RUNNING = "c1".repeat(32);
-
-    private final Fakes fakes = Fakes.create();
-    private final FakeSandboxRuntime runtime = fakes.runtime();
-    private final AtomicReference<ScriptedExecProcess> started = new AtomicReference<>();
-    private StreamingServer server;
-
-    @BeforeEach
-    void start() throws Exception {
-        runtime.addSandbox(POD, CriConfigs.pod("web"));
-        runtime.addContainer(RUNNING, POD, CriConfigs.container("app", "busybox"), ContainerState.RUNNING);
-        // Prints "out:" and its input on stdout, "err" on stderr, and exits 3.
-        runtime.execStarts(command -> {
-            ScriptedExecProcess p = new ScriptedExecProcess(in -> new ExecResult(3,
-                    ("out:" + new String(in, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8),
-                    "err\n".getBytes(StandardCharsets.UTF_8)));
-            started.set(p);
-            return p;
-        });
-        server = new StreamingServer("127.0.0.1:0", runtime);
-        server.start();
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
-
-    private String execUrl(boolean stdin) {
-        return server.exec(ExecRequest.newBuilder().setContainerId(RUNNING).addCmd("sh").addCmd("-c")
-                .addCmd("cat").setStdin(stdin).setStdout(true).setStderr(true).build());
-    }
+class StreamingServerWebSocketTest extends StreamingServerFixture {
 
     @ParameterizedTest
     @ValueSource(strings = {"v5.channel.k8s.io", "v4.channel.k8s.io", "v4.base64.channel.k8s.io",
