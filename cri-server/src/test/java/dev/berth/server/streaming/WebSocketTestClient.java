@@ -22,10 +22,12 @@ import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocket13FrameEncoder;
 import io.netty.handler.codec.http.websocketx.WebSocketClientHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakerFactory;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import io.netty.util.ReferenceCountUtil;
 import java.io.ByteArrayOutputStream;
@@ -102,6 +104,15 @@ public final class WebSocketTestClient implements AutoCloseable {
             }
         }
         upgrade.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        if (!handshake.isSuccess() && upgrade.join().status() == 101) {
+            // The handshaker adds its frame encoder when it learns that the request was written; when that came
+            // after the answer was read and the HTTP codec removed, it failed and added none.
+            channel.eventLoop().submit(() -> {
+                if (channel.pipeline().get(WebSocketFrameEncoder.class) == null) {
+                    channel.pipeline().addFirst("ws-encoder", new WebSocket13FrameEncoder(true));
+                }
+            }).sync();
+        }
     }
 
     public Upgrade upgrade() {
