@@ -1,6 +1,10 @@
 package dev.berth.server.streaming;
 
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 
 /**
@@ -18,4 +22,25 @@ interface SessionStream {
 
     /** Half-closes the stream from this side where the transport can say so; idempotent. */
     void closeWrite();
+
+    /**
+     * The back-pressure of a writer on {@code channel}: once the socket's buffer is full, waits until
+     * {@code written} is sent, so a writer faster than the client does not queue without end.
+     *
+     * @param what names the stream in the error, e.g. {@code "stream 3"}
+     */
+    static void awaitIfUnwritable(Channel channel, ChannelFuture written, String what) throws IOException {
+        if (channel.isWritable()) {
+            return;
+        }
+        try {
+            written.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException();
+        }
+        if (!written.isSuccess()) {
+            throw new IOException(what + ": write failed", written.cause());
+        }
+    }
 }

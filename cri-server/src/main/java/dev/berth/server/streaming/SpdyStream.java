@@ -7,7 +7,6 @@ import io.netty.channel.ChannelFuture;
 import io.netty.handler.codec.spdy.DefaultSpdyDataFrame;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.util.Locale;
 import java.util.Map;
@@ -118,18 +117,8 @@ final class SpdyStream implements SessionStream {
                         new DefaultSpdyDataFrame(id, Unpooled.copiedBuffer(b, off, n)));
                 off += n;
                 len -= n;
-                // Besides the client's window, the socket's writability keeps this side from queueing without end.
-                if (!channel.isWritable()) {
-                    try {
-                        written.await();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new InterruptedIOException();
-                    }
-                    if (!written.isSuccess()) {
-                        throw new IOException("stream " + id + ": write failed", written.cause());
-                    }
-                }
+                // besides the client's window, the socket's writability
+                SessionStream.awaitIfUnwritable(channel, written, "stream " + id);
             }
         }
 

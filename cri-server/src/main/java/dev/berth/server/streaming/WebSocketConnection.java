@@ -18,7 +18,6 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -264,18 +263,8 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter {
             ChannelFuture written = channel.writeAndFlush(codec.text()
                     ? new TextWebSocketFrame(Unpooled.wrappedBuffer(message))
                     : new BinaryWebSocketFrame(Unpooled.wrappedBuffer(message)));
-            // The socket's writability is the back-pressure: WebSocket has no window of its own.
-            if (!channel.isWritable()) {
-                try {
-                    written.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new InterruptedIOException();
-                }
-                if (!written.isSuccess()) {
-                    throw new IOException("channel " + number + ": write failed", written.cause());
-                }
-            }
+            // WebSocket has no window of its own: the socket's writability is all the back-pressure
+            SessionStream.awaitIfUnwritable(channel, written, "channel " + number);
         }
 
         private final class Output extends OutputStream {
